@@ -1,0 +1,5 @@
+/** The contract between the CityOps server and its browser apps. */
+export * from './common.js';
+export * from './geometry.js';
+export * from './people.js';
+export * from './admin-units.js';

@@ -1,0 +1,71 @@
+/**
+ * The embedded database: PGlite (PostgreSQL in WebAssembly) with PostGIS, its
+ * data in a local folder that belongs to this one process.
+ */
+import fs from 'node:fs/promises';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import type { Sql } from 'sql-template-tag';
+import { detectCapabilities, type Db, type Queryable, type Row } from './db.js';
+import { lockDataDir, type DataDirLock } from './lock.js';
+
+const parsers = {
+  [types.INT8]: (v: string) => Number(v),
+  [types.DATE]: (v: string) => v,
+};
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<R = Row>(s: Sql): Promise<R[]> {
+      const res = await q.query<R>(s.text, s.values);
+      return res.rows;
+    },
+    async exec(script: string): Promise<void> {
+      await q.exec(script);
+    },
+  };
+}
+
+export interface PgliteOptions {
+  /** The data folder; undefined keeps the database in memory. */
+  dataDir?: string;
+  /** Lock the folder against a second process (default true when dataDir is set). */
+  lock?: boolean;
+  /** Open from a tarball made by dumpDataDir (used to copy a test template quickly). */
+  loadDataDir?: Blob | File;
+}
+
+export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
+  let lock: DataDirLock | undefined;
+  if (opts.dataDir) {
+    await fs.mkdir(opts.dataDir, { recursive: true });
+    if (opts.lock !== false) lock = await lockDataDir(opts.dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(opts.dataDir ? { dataDir: `${opts.dataDir}/pgdata` } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      extensions: { postgis },
+      parsers,
+    });
+    await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+  const base = wrap(pg);
+  const capabilities = await detectCapabilities(base);
+  return {
+    ...base,
+    label: opts.dataDir ? `PGlite (${opts.dataDir})` : 'PGlite (in memory)',
+    capabilities,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pg.transaction((tx) => fn(wrap(tx))),
+    async close() {
+      await pg.close();
+      await lock?.release();
+    },
+    /** Escape hatch for the test template only. */
+    dumpDataDir: () => pg.dumpDataDir('none'),
+  } as Db;
+}

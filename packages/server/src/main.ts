@@ -1,0 +1,99 @@
+/**
+ * The composition root: builds CityOps from its settings and modules. One
+ * process runs everything; the same code runs as several processes at scale.
+ */
+import { createRequire } from 'node:module';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './core/config.js';
+import type { Db } from './core/db/db.js';
+import { openDatabase } from './core/db/open.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { Metrics } from './core/metrics.js';
+import { createLogger } from './core/logger.js';
+import { buildApp, type App } from './core/http/app.js';
+import type { CityOpsModule, CoreContext } from './core/module.js';
+import { sql } from './core/db/sql.js';
+import { AuditService } from './audit/audit.service.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { peopleModule } from './people/index.js';
+import { geoModule } from './geo/index.js';
+import { assetsModule } from './assets/index.js';
+import { webModule } from './web/index.js';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+export const VERSION = pkg.version;
+
+export interface CityOpsOptions {
+  config: Config;
+  /** An open, migrated database; by default the one the settings name. */
+  db?: Db;
+  /** A logger, or false for none (tests). */
+  log?: FastifyBaseLogger | false;
+  clock?: Clock;
+}
+
+export async function createCityOps(opts: CityOpsOptions) {
+  const { config } = opts;
+  const log: FastifyBaseLogger | false =
+    opts.log === undefined ? createLogger(config.logLevel) : opts.log;
+  const db = opts.db ?? (await openDatabase(config));
+  const clock = opts.clock ?? systemClock;
+  const metrics = new Metrics();
+  const audit = new AuditService(db, clock);
+  const silent = createLogger('silent');
+  const ctx: CoreContext = { config, db, clock, metrics, audit, log: log || silent };
+
+  const people = peopleModule(ctx);
+  const geo = geoModule(ctx);
+  const assets = assetsModule(ctx, { geo: geo.service });
+  const web = webModule(ctx);
+  const modules: CityOpsModule[] = [
+    people.module,
+    geo.module,
+    assets.module,
+    { name: 'audit', routes: auditRoutes(audit) },
+    web.module,
+  ];
+
+  const app: App = await buildApp({
+    logger: log,
+    bodyLimit: config.bodyLimit,
+    authenticate: (secret) => people.auth.authenticate(secret),
+    metrics,
+    version: VERSION,
+    readiness: [
+      {
+        name: 'database',
+        check: async () => (await db.query(sql`SELECT 1 AS ok`)).length === 1,
+      },
+      ...modules.flatMap((m) => m.readiness ?? []),
+    ],
+    routes: modules.flatMap((m) => (m.routes ? [m.routes] : [])),
+  });
+
+  let closed = false;
+  return {
+    app,
+    db,
+    ctx,
+    people,
+    geo,
+    assets,
+    /** Starts listening and the modules' background work; answers the URL. */
+    async listen(): Promise<string> {
+      const url = await app.listen({ port: config.port, host: config.host });
+      for (const m of modules) await m.start?.();
+      return url;
+    },
+    /** Stops accepting, lets requests in flight finish, stops the modules, closes the database. */
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      for (const m of [...modules].reverse()) await m.stop?.();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export type CityOps = Awaited<ReturnType<typeof createCityOps>>;

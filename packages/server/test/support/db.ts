@@ -1,0 +1,62 @@
+/**
+ * Test databases: a fresh copy of the template per suite, on PGlite always and
+ * on PostgreSQL+PostGIS when CITYOPS_TEST_DATABASE_URL is set. `describeEachDb`
+ * runs the same suite against both: the storage contract.
+ */
+import fs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { describe, inject } from 'vitest';
+import type { Db } from '../../src/core/db/db.js';
+import { openPglite } from '../../src/core/db/pglite.js';
+import { withAdminClient, withDatabase } from './postgres-admin.js';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export function postgresEnabled(): boolean {
+  return !!process.env.CITYOPS_TEST_DATABASE_URL && !!inject('postgresTemplate');
+}
+
+export interface TestDb {
+  db: Db;
+  kind: DbKind;
+  /** The connection URL (PostgreSQL only), for tests that start a second process. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+export async function openTestDb(kind: DbKind): Promise<TestDb> {
+  if (kind === 'pglite') {
+    const tar = await fs.readFile(inject('pgliteTemplate'));
+    const db = await openPglite({ loadDataDir: new Blob([tar]) });
+    return { db, kind, drop: () => db.close() };
+  }
+  const base = process.env.CITYOPS_TEST_DATABASE_URL!;
+  const name = `cityops_t_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(base, (c) =>
+    c.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`),
+  );
+  const { openPostgres } = await import('../../src/core/db/postgres.js');
+  const url = withDatabase(base, name);
+  const db = await openPostgres({ url, max: 5 });
+  return {
+    db,
+    kind,
+    url,
+    async drop() {
+      await db.close();
+      await withAdminClient(base, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/**
+ * Declares the suite once per database. On PostgreSQL it is skipped, visibly,
+ * when no server is configured.
+ */
+export function describeEachDb(name: string, fn: (kind: DbKind) => void): void {
+  describe(`${name} [pglite]`, () => fn('pglite'));
+  if (postgresEnabled()) describe(`${name} [postgres]`, () => fn('postgres'));
+  else
+    describe.skip(`${name} [postgres] (skipped: set CITYOPS_TEST_DATABASE_URL)`, () =>
+      fn('postgres'));
+}
