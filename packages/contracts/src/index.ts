@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './geometry.js';
 export * from './people.js';
 export * from './admin-units.js';
+export * from './assets.js';
