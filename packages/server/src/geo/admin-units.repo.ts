@@ -132,3 +132,29 @@ export async function areaProblem(db: Queryable, geojson: string): Promise<strin
     return `is not GeoJSON: ${(err as Error).message}`;
   }
 }
+
+/** The units valid on a date as one GeoJSON FeatureCollection, built in the database. */
+export async function unitsFeatureCollection(
+  db: Queryable,
+  f: { at: string; level?: AdminLevel | undefined; parent?: string | undefined; tolerance: number },
+): Promise<string> {
+  const [row] = await db.query<{ fc: string }>(sql`
+    SELECT json_build_object(
+      'type', 'FeatureCollection',
+      'features', COALESCE(json_agg(json_build_object(
+        'type', 'Feature',
+        'id', code,
+        'geometry', ST_AsGeoJSON(
+          CASE WHEN ${f.tolerance}::float8 > 0 THEN ST_SimplifyPreserveTopology(boundary, ${f.tolerance}::float8) ELSE boundary END, 5)::json,
+        'properties', json_build_object(
+          'code', code, 'name', name_vi, 'nameVi', name_vi, 'nameEn', name_en, 'level', level,
+          'kind', kind, 'parentCode', parent_code, 'approximate', approximate,
+          'validFrom', valid_from, 'validTo', valid_to)
+      ) ORDER BY code), '[]'::json)
+    )::text AS fc
+    FROM admin_units
+    WHERE ${validAt(f.at)} AND boundary IS NOT NULL
+      AND (${f.level ?? null}::text IS NULL OR level = ${f.level ?? null})
+      AND (${f.parent ?? null}::text IS NULL OR parent_code = ${f.parent ?? null})`);
+  return row?.fc ?? '{"type":"FeatureCollection","features":[]}';
+}

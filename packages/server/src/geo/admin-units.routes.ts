@@ -1,6 +1,7 @@
 /** /api/v1/admin-units: the unit tree at a date, one unit with its boundary, and point lookup. */
 import { z } from 'zod';
 import {
+  adminLevelSchema,
   adminUnitDetailSchema,
   adminUnitQuery,
   adminUnitSchema,
@@ -32,6 +33,28 @@ export function adminUnitsRoutes(units: AdminUnitsService) {
           u.code,
         ]);
       },
+    );
+
+    app.get(
+      '/api/v1/layers/admin-units.geojson',
+      {
+        schema: {
+          tags: ['admin-units', 'layers'],
+          summary:
+            'Boundaries of the units valid on a date, as a GeoJSON FeatureCollection for the map',
+          querystring: z
+            .object({
+              level: adminLevelSchema.optional(),
+              parent: z.string().max(64).optional(),
+              at: isoDate.optional(),
+              tolerance: z.coerce.number().min(0).max(0.1).optional(),
+            })
+            .strict(),
+        },
+        config: { access: 'admin-units:read' },
+      },
+      async (request, reply) =>
+        reply.type('application/geo+json').send(await units.featureCollection(request.query)),
     );
 
     app.get(

@@ -59,6 +59,20 @@ export class AdminUnitsService {
     return (await repo.unitsContaining(this.db, lon, lat, at ?? this.today())).map(presentUnit);
   }
 
+  /** Boundaries as GeoJSON text for the map; `tolerance` in degrees simplifies them. */
+  featureCollection(f: {
+    at?: string | undefined;
+    level?: AdminLevel | undefined;
+    parent?: string | undefined;
+    tolerance?: number | undefined;
+  }): Promise<string> {
+    return repo.unitsFeatureCollection(this.db, {
+      ...f,
+      at: f.at ?? this.today(),
+      tolerance: f.tolerance ?? 0,
+    });
+  }
+
   count(): Promise<number> {
     return repo.countUnits(this.db);
   }
