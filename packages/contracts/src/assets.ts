@@ -5,7 +5,7 @@
  * create and update and never returned.
  */
 import { z } from 'zod';
-import { geometrySchema, type GeometryType } from './geometry.js';
+import { bboxParam, geometrySchema, nearParam, type GeometryType } from './geometry.js';
 
 const url = (protocols: string[]) =>
   z
@@ -212,22 +212,39 @@ export const assetCodeSchema = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}._/-]*$/u, 'letters, digits, ".", "_", "/" or "-"');
 export const tagSchema = z.string().trim().min(1).max(50);
 
+/** The writable fields of an asset, without defaults (shared by create and patch). */
+const assetFields = {
+  code: assetCodeSchema,
+  name: z.string().trim().min(1).max(300),
+  geometry: geometrySchema,
+  properties: z.record(z.string(), z.unknown()),
+  status: assetStatusSchema,
+  agencyCode: z.string().max(64).nullable(),
+  tags: z.array(tagSchema).max(50),
+};
+
 /** What a client sends to create an asset; properties are checked against the type's schema by the server. */
 export const assetCreateSchema = z
   .object({
     type: assetTypeSchema,
-    code: assetCodeSchema,
-    name: z.string().trim().min(1).max(300),
-    geometry: geometrySchema,
-    properties: z.record(z.string(), z.unknown()).default({}),
-    status: assetStatusSchema.default('unknown'),
-    agencyCode: z.string().max(64).nullable().default(null),
-    tags: z.array(tagSchema).max(50).default([]),
+    ...assetFields,
+    properties: assetFields.properties.default({}),
+    status: assetFields.status.default('unknown'),
+    agencyCode: assetFields.agencyCode.default(null),
+    tags: assetFields.tags.default([]),
   })
   .strict();
 export type AssetCreate = z.infer<typeof assetCreateSchema>;
+/** An asset to create as a caller may write it (defaults not yet applied). */
+export type AssetCreateInput = z.input<typeof assetCreateSchema>;
 
-export const assetPatchSchema = assetCreateSchema.omit({ type: true }).partial().strict();
+/**
+ * A change to an asset: only the fields given change (no defaults here, so a
+ * patch of `name` leaves the rest alone). `properties` replaces the type's
+ * properties as a whole, except write-only ones, which are kept unless given
+ * again (an empty string removes one). The type never changes.
+ */
+export const assetPatchSchema = z.object(assetFields).partial().strict();
 export type AssetPatch = z.infer<typeof assetPatchSchema>;
 
 export const assetSchema = z.object({
@@ -243,8 +260,62 @@ export const assetSchema = z.object({
   tags: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Metres from the `near` point, on lists filtered by `near` only. */
+  distance: z.number().optional(),
 });
 export type Asset = z.infer<typeof assetSchema>;
+
+/** The write-only property names of a type (never returned by the API). */
+export function writeOnlyFieldsOf(type: AssetType): readonly string[] {
+  return assetTypeCatalogue[type].writeOnly;
+}
+
+/** A comma-separated list of known values ("camera,school"); repeated parameters are joined. */
+function commaList<T extends string>(values: readonly T[], what: string) {
+  return z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+    const parts = (Array.isArray(v) ? v.join(',') : v)
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const unknown = parts.filter((p) => !(values as readonly string[]).includes(p));
+    if (parts.length === 0 || unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: parts.length
+          ? `unknown ${what}: ${unknown.join(', ')} (known: ${values.join(', ')})`
+          : `give at least one ${what}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(parts)] as T[];
+  });
+}
+
+/** The filters of the asset list, its exports and its GeoJSON layer. */
+export const assetFilterQuery = {
+  type: commaList(assetTypes, 'asset type').optional(),
+  bbox: bboxParam.optional(),
+  near: nearParam.optional(),
+  adminUnit: z.string().trim().min(1).max(64).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  status: commaList(assetStatuses, 'status').optional(),
+  tag: tagSchema.optional(),
+  agency: z.string().trim().min(1).max(64).optional(),
+};
+export const assetFilterSchema = z.object(assetFilterQuery).strict();
+export type AssetFilter = z.infer<typeof assetFilterSchema>;
+
+/** How an import treats a (type, code) that exists: a bad row, or an update of that asset. */
+export const assetImportModeSchema = z.enum(['create', 'upsert']);
+export type AssetImportMode = z.infer<typeof assetImportModeSchema>;
+
+export const assetImportResultSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  /** The audit entity of this import (`/api/v1/audit?entity=`). */
+  importId: z.uuid(),
+});
+export type AssetImportResult = z.infer<typeof assetImportResultSchema>;
 
 /** One row of an import report: where, which field, why. */
 export const importProblemSchema = z.object({
@@ -253,3 +324,19 @@ export const importProblemSchema = z.object({
   reason: z.string(),
 });
 export type ImportProblem = z.infer<typeof importProblemSchema>;
+
+/** What a refused import answers besides its problem+json `errors`. */
+export const importReportSchema = z.object({
+  problems: z.array(importProblemSchema),
+  /** How many problems there were in all (the list may stop at a limit). */
+  total: z.number().int(),
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
+/** Layers of the asset vector tiles: every asset, or one type. */
+export const assetTileLayers = ['assets', ...assetTypes] as const;
+export const assetTileLayerSchema = z.enum(assetTileLayers);
+export type AssetTileLayer = z.infer<typeof assetTileLayerSchema>;
+
+/** At most this many features in the GeoJSON layer; beyond it, the map uses the vector tiles. */
+export const ASSET_LAYER_MAX_FEATURES = 5000;

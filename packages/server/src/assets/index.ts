@@ -1,8 +1,42 @@
-/** The assets module: the registry of every located thing. */
+/**
+ * The assets module: the registry of every located thing, its import and
+ * export, its map layer and vector tiles. Other modules and the demo seeder
+ * call `service` (an AssetsService); they never read the assets table.
+ */
 import type { CityOpsModule, CoreContext } from '../core/module.js';
+import type { Db } from '../core/db/db.js';
 import type { AdminUnitsService } from '../geo/admin-units.service.js';
+import { AssetsService } from './assets.service.js';
+import { assetsRoutes } from './assets.routes.js';
+import { importRoutes } from './import.routes.js';
+import { layersRoutes } from './layers.routes.js';
+import type { TileRenderer } from './tiles.js';
+import { PostgisTileRenderer } from './tiles-postgis.js';
+import { GeoJsonVtTileRenderer } from './tiles-js.js';
 
-export function assetsModule(_ctx: CoreContext, _deps: { geo: AdminUnitsService }) {
-  const module: CityOpsModule = { name: 'assets' };
-  return { module };
+export { AssetsService, PROVINCE_WIDE, type ImportFile } from './assets.service.js';
+export { ImportRejectedError, type ImportOptions } from './import.js';
+
+/** Picks the tile renderer by what the database can do, not by which database it is. */
+export function tileRendererFor(db: Db): TileRenderer {
+  return db.capabilities.mvt ? new PostgisTileRenderer(db) : new GeoJsonVtTileRenderer(db);
+}
+
+export function assetsModule(ctx: CoreContext, deps: { geo: AdminUnitsService }) {
+  const service = new AssetsService({
+    db: ctx.db,
+    audit: ctx.audit,
+    clock: ctx.clock,
+    geo: deps.geo,
+    tiles: tileRendererFor(ctx.db),
+  });
+  const module: CityOpsModule = {
+    name: 'assets',
+    routes: async (app) => {
+      assetsRoutes(service)(app);
+      layersRoutes(service)(app);
+      await importRoutes(service, ctx.config.importLimit)(app);
+    },
+  };
+  return { module, service };
 }

@@ -1,0 +1,112 @@
+/**
+ * Set-based storage for imports: each statement takes a batch of thousands of
+ * rows as one jsonb parameter (jsonb_to_recordset), so that 100,000 assets
+ * cost tens of statements, not 100,000 round trips. The admin unit is derived
+ * in the same statement.
+ */
+import type { AssetStatus, AssetType } from '@cityops/contracts';
+import type { Queryable } from '../core/db/db.js';
+import { sql } from '../core/db/sql.js';
+
+/** One asset of a batch, as the statements read it from JSON. */
+export interface BulkRow {
+  id: string;
+  type: AssetType;
+  code: string;
+  name: string;
+  /** A point as lon/lat (cheaper than parsing GeoJSON)… */
+  lon: number | null;
+  lat: number | null;
+  /** …or any other geometry as GeoJSON. */
+  geometry: unknown;
+  properties: Record<string, unknown>;
+  secrets: Record<string, string>;
+  /** null keeps the current status on update ("unknown" on create). */
+  status: AssetStatus | null;
+  agency_code: string | null;
+  tags: string[];
+  search_text: string;
+}
+
+const recordset = (rows: BulkRow[]) => sql`
+  jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, type text, code text, name text,
+    lon float8, lat float8, geometry jsonb, properties jsonb, secrets jsonb, status text,
+    agency_code text, tags text[], search_text text)
+  CROSS JOIN LATERAL (SELECT CASE WHEN r.geometry IS NULL
+      THEN ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
+      ELSE ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), 4326)) END AS geom) g`;
+
+export interface Placed {
+  id: string;
+  admin_unit_code: string | null;
+  agency_code: string | null;
+}
+
+export async function insertBatch(
+  db: Queryable,
+  rows: BulkRow[],
+  today: string,
+  now: Date,
+): Promise<Placed[]> {
+  return db.query<Placed>(sql`
+    INSERT INTO assets (id, type, code, name, geom, properties, secrets, status, admin_unit_code,
+      agency_code, tags, search_text, created_at, updated_at)
+    SELECT r.id, r.type, r.code, r.name, g.geom, r.properties, r.secrets,
+      COALESCE(r.status, 'unknown'), admin_unit_at(g.geom, ${today}::date), r.agency_code, r.tags,
+      r.search_text, ${now}, ${now}
+    FROM ${recordset(rows)}
+    RETURNING id, admin_unit_code, agency_code`);
+}
+
+/** Replaces the assets named by id; write-only values merge, a missing status stays. */
+export async function updateBatch(
+  db: Queryable,
+  rows: BulkRow[],
+  today: string,
+  now: Date,
+): Promise<Placed[]> {
+  return db.query<Placed>(sql`
+    UPDATE assets AS a SET
+      name = r.name, geom = g.geom, properties = r.properties,
+      secrets = (SELECT COALESCE(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+                 FROM jsonb_each(a.secrets || r.secrets) AS e WHERE e.value <> '""'::jsonb),
+      status = COALESCE(r.status, a.status), admin_unit_code = admin_unit_at(g.geom, ${today}::date),
+      agency_code = r.agency_code, tags = r.tags, search_text = r.search_text, updated_at = ${now}
+    FROM ${recordset(rows)}
+    WHERE a.id = r.id
+    RETURNING a.id, a.admin_unit_code, a.agency_code`);
+}
+
+export interface Existing {
+  type: AssetType;
+  code: string;
+  id: string;
+  admin_unit_code: string | null;
+  agency_code: string | null;
+}
+
+/** The assets that already hold some of these (type, code) keys. */
+export async function existingKeys(
+  db: Queryable,
+  keys: Array<{ type: string; code: string }>,
+): Promise<Existing[]> {
+  if (keys.length === 0) return [];
+  return db.query<Existing>(sql`
+    SELECT a.type, a.code, a.id, a.admin_unit_code, a.agency_code
+    FROM assets a
+    JOIN unnest(${keys.map((k) => k.type)}::text[], ${keys.map((k) => k.code)}::text[]) AS k(type, code)
+      ON a.type = k.type AND a.code = k.code`);
+}
+
+/** Which of the geometries PostGIS finds invalid, with the reason. */
+export async function invalidGeometries(
+  db: Queryable,
+  items: Array<{ i: number; geometry: unknown }>,
+): Promise<Array<{ i: number; reason: string }>> {
+  if (items.length === 0) return [];
+  return db.query<{ i: number; reason: string }>(sql`
+    SELECT r.i, ST_IsValidReason(g.g) AS reason
+    FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS r(i int, geometry jsonb)
+    CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), 4326) AS g) g
+    WHERE NOT ST_IsValid(g.g)`);
+}

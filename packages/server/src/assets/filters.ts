@@ -1,0 +1,75 @@
+/**
+ * The WHERE clause of every asset query (list, export, GeoJSON layer, tiles):
+ * the caller's scope first, then the filters given. Only the conditions in use
+ * reach the SQL, so the planner sees plain predicates it can index.
+ */
+import type { AssetStatus, AssetType, BBox } from '@cityops/contracts';
+import { join, raw, sql, type Sql } from '../core/db/sql.js';
+import { scopeClause, type Scope } from '../core/auth/principal.js';
+import { containsPattern } from '../core/text.js';
+
+/** Filters with the admin unit already expanded to its descendants. */
+export interface ResolvedFilter {
+  types?: AssetType[] | undefined;
+  bbox?: BBox | undefined;
+  near?: { lon: number; lat: number; metres: number } | undefined;
+  /** Admin-unit codes (a unit and everything under it). */
+  units?: string[] | undefined;
+  q?: string | undefined;
+  statuses?: AssetStatus[] | undefined;
+  tag?: string | undefined;
+  agency?: string | undefined;
+}
+
+export const envelope = (b: BBox): Sql =>
+  sql`ST_MakeEnvelope(${b.minLon}, ${b.minLat}, ${b.maxLon}, ${b.maxLat}, 4326)`;
+
+export const nearPoint = (n: { lon: number; lat: number }): Sql =>
+  sql`ST_SetSRID(ST_MakePoint(${n.lon}, ${n.lat}), 4326)`;
+
+/**
+ * A box in degrees surely holding every point within `metres` of the centre: a
+ * degree of latitude is at least 110,574 m, a degree of longitude that times the
+ * cosine of the latitude. The geometry index answers this box; ST_DWithin on
+ * geography then keeps the exact circle.
+ */
+export function boxAround(n: { lon: number; lat: number; metres: number }): BBox {
+  const dLat = n.metres / 110_000;
+  const maxAbsLat = Math.min(89.9, Math.abs(n.lat) + dLat);
+  const dLon = Math.min(180, n.metres / (110_000 * Math.cos((maxAbsLat * Math.PI) / 180)));
+  return {
+    minLon: Math.max(-180, n.lon - dLon),
+    minLat: Math.max(-90, n.lat - dLat),
+    maxLon: Math.min(180, n.lon + dLon),
+    maxLat: Math.min(90, n.lat + dLat),
+  };
+}
+
+/** The conditions, on the table aliased `a`. */
+export function filterConditions(f: ResolvedFilter, scope: Scope): Sql[] {
+  const c: Sql[] = [scopeClause(scope, 'a.admin_unit_code', 'a.agency_code')];
+  if (f.types?.length) c.push(sql`a.type = ANY(${f.types}::text[])`);
+  if (f.bbox) c.push(sql`ST_Intersects(a.geom, ${envelope(f.bbox)})`);
+  if (f.near) {
+    c.push(sql`a.geom && ${envelope(boxAround(f.near))}`);
+    c.push(sql`ST_DWithin(a.geom::geography, ${nearPoint(f.near)}::geography, ${f.near.metres})`);
+  }
+  if (f.units) c.push(sql`a.admin_unit_code = ANY(${f.units}::text[])`);
+  if (f.q) c.push(sql`a.search_text LIKE ${containsPattern(f.q)}`);
+  if (f.statuses?.length) c.push(sql`a.status = ANY(${f.statuses}::text[])`);
+  if (f.tag) c.push(sql`a.tags @> ARRAY[${f.tag}]::text[]`);
+  if (f.agency) c.push(sql`a.agency_code = ${f.agency}`);
+  return c;
+}
+
+export function whereOf(conditions: Sql[]): Sql {
+  return join(conditions, ' AND ');
+}
+
+/** Distance in metres from the `near` point, for ordering. */
+export function distanceOf(n: { lon: number; lat: number }): Sql {
+  return sql`ST_Distance(a.geom::geography, ${nearPoint(n)}::geography)`;
+}
+
+/** A trusted SQL fragment (a constant of this module, never input). */
+export const trusted = (text: string): Sql => raw(text);

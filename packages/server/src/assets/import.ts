@@ -1,0 +1,279 @@
+/**
+ * The import engine, all or nothing per file: every row is checked in memory
+ * first, then against the database (existing codes, agencies, PostGIS
+ * validity), and only a file without problems is written, in batches of a
+ * few thousand rows per statement inside one transaction. A refused file
+ * answers every problem found (line, field, reason) and stores nothing.
+ *
+ * Audit: one entry per import (entity = the import id, with the counts and
+ * the created id range), not one per asset. The audit chain appends entries one
+ * at a time under a lock (two statements each), so 100,000 entries would cost
+ * more than the import itself; ids are time-ordered UUIDs generated in file
+ * order, so the range and count name exactly the assets created. Small imports
+ * (up to 1,000 rows) also list every id.
+ */
+import type {
+  AssetImportMode,
+  AssetImportResult,
+  ImportProblem,
+  ImportReport,
+} from '@cityops/contracts';
+import type { Db } from '../core/db/db.js';
+import { scopeIncludes, type Actor, type Scope } from '../core/auth/principal.js';
+import { ConflictError, ValidationError, type FieldError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { foldText } from '../core/text.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { checkAsset, type CheckedAsset } from './assets.validate.js';
+import * as bulk from './bulk.repo.js';
+import { unknownAgencies } from './assets.repo.js';
+import { sealWriteOnly, withoutEmpty } from './write-only.js';
+
+/** Rows per statement: large enough to amortise round trips, small enough for one jsonb. */
+const BATCH = 2000;
+/** Problems listed in a refusal; beyond this only the count is given. */
+const MAX_LISTED = 1000;
+/** Imports this small list every id in their audit entry. */
+const LIST_IDS_UP_TO = 1000;
+
+export interface ImportRow {
+  /** Where the row is in its file: a line (CSV), a feature or an item number, from 1. */
+  line: number;
+  label: 'line' | 'feature' | 'item';
+  /** An asset to create as the file gave it (checked here). */
+  input: unknown;
+  /** Whether the row gave a status (on update, a missing status stays). */
+  statusGiven: boolean;
+  /** The file's own name for a field of the asset ("geometry.coordinates.0" → "lon"). */
+  fieldOf?: (path: string) => string;
+}
+
+export interface ImportOptions {
+  mode?: AssetImportMode | undefined;
+  /** Default: province-wide (system callers). */
+  scope?: Scope | undefined;
+  /** What the rows came from, for the audit trail: "csv", "geojson", "api". */
+  source?: string | undefined;
+}
+
+/** A refused import: a 400 whose errors name each bad row, with the report beside them. */
+export class ImportRejectedError extends ValidationError {
+  constructor(
+    readonly report: ImportReport,
+    errors: FieldError[],
+  ) {
+    const listed =
+      report.problems.length < report.total
+        ? `; the first ${report.problems.length} are listed`
+        : '';
+    super(
+      errors,
+      `The import was refused (${report.total} problem${report.total === 1 ? '' : 's'}${listed}); nothing was stored.`,
+    );
+  }
+}
+
+interface Problem extends ImportProblem {
+  label: ImportRow['label'];
+}
+
+function reject(problems: Problem[]): never {
+  problems.sort((a, b) => a.line - b.line);
+  const listed = problems.slice(0, MAX_LISTED);
+  throw new ImportRejectedError(
+    {
+      problems: listed.map(({ line, field, reason }) => ({ line, field, reason })),
+      total: problems.length,
+    },
+    // The path reads "line 7: lon", as a person looks the row up.
+    listed.map((p) => ({ path: `${p.label} ${p.line}: ${p.field}`, message: p.reason })),
+  );
+}
+
+interface Good {
+  row: ImportRow;
+  checked: CheckedAsset;
+  existing?: bulk.Existing;
+}
+
+export interface ImportDeps {
+  db: Db;
+  audit: AuditService;
+  now: Date;
+  today: string;
+}
+
+/** Problems found while reading a file, before its rows could be built. */
+export interface FileProblems {
+  label: ImportRow['label'];
+  problems: ImportProblem[];
+}
+
+export async function importRows(
+  deps: ImportDeps,
+  actor: Actor,
+  rows: ImportRow[],
+  opts: ImportOptions,
+  fromFile?: FileProblems,
+): Promise<AssetImportResult> {
+  const mode = opts.mode ?? 'create';
+  const scope = opts.scope ?? { all: true };
+  const problems: Problem[] = (fromFile?.problems ?? []).map((p) => ({
+    ...p,
+    label: fromFile!.label,
+  }));
+  const problem = (row: ImportRow, path: string, reason: string) =>
+    problems.push({
+      line: row.line,
+      label: row.label,
+      field: row.fieldOf ? row.fieldOf(path) : path,
+      reason,
+    });
+
+  if (rows.length === 0 && problems.length === 0)
+    throw ValidationError.field('(file)', 'holds no assets to import');
+
+  // 1. In memory: schemas, and codes repeated within the file.
+  const good: Good[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const checked = checkAsset(row.input);
+    if (!checked.ok) {
+      for (const e of checked.errors) problem(row, e.path, e.message);
+      continue;
+    }
+    const { type, code } = checked.value.asset;
+    const key = `${type}\u0000${code}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problem(row, 'code', `the ${type} code ${code} is also on ${row.label} ${first}`);
+      continue;
+    }
+    seen.set(key, row.line);
+    good.push({ row, checked: checked.value });
+  }
+
+  const importId = newId();
+  try {
+    return await deps.db.transaction(async (tx) => {
+      // 2. Against the database, still writing nothing.
+      const keys = good.map((g) => ({ type: g.checked.asset.type, code: g.checked.asset.code }));
+      const existing = new Map(
+        (await bulk.existingKeys(tx, keys)).map((e) => [`${e.type}\u0000${e.code}`, e]),
+      );
+      for (const g of good) {
+        const e = existing.get(`${g.checked.asset.type}\u0000${g.checked.asset.code}`);
+        if (!e) continue;
+        if (mode === 'create') {
+          problem(g.row, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
+        } else if (!scopeIncludes(scope, e.admin_unit_code, e.agency_code)) {
+          problem(g.row, 'code', `the ${e.type} with this code is outside your area`);
+        } else g.existing = e;
+      }
+      const agencies = [
+        ...new Set(
+          good.flatMap((g) => (g.checked.asset.agencyCode ? [g.checked.asset.agencyCode] : [])),
+        ),
+      ];
+      if (agencies.length) {
+        const unknown = new Set(await unknownAgencies(tx, agencies));
+        for (const g of good) {
+          const a = g.checked.asset.agencyCode;
+          if (a && unknown.has(a)) problem(g.row, 'agencyCode', `no agency has the code ${a}`);
+        }
+      }
+      const shapes = good.flatMap((g, i) =>
+        g.checked.asset.geometry.type === 'Point'
+          ? []
+          : [{ i, geometry: g.checked.asset.geometry }],
+      );
+      for (let k = 0; k < shapes.length; k += BATCH) {
+        for (const bad of await bulk.invalidGeometries(tx, shapes.slice(k, k + BATCH))) {
+          problem(good[bad.i]!.row, 'geometry', `not a valid geometry: ${bad.reason}`);
+        }
+      }
+      if (problems.length) reject(problems);
+
+      // 3. Write, then check that every asset landed inside the caller's area.
+      const toCreate = good.filter((g) => !g.existing);
+      const toUpdate = good.filter((g) => g.existing);
+      const lineOf = new Map<string, ImportRow>();
+      const createdIds: string[] = [];
+      const placed: bulk.Placed[] = [];
+      for (let k = 0; k < toCreate.length; k += BATCH) {
+        const batch = toCreate.slice(k, k + BATCH).map((g) => {
+          const id = newId();
+          lineOf.set(id, g.row);
+          createdIds.push(id);
+          return bulkRow(id, g);
+        });
+        placed.push(...(await bulk.insertBatch(tx, batch, deps.today, deps.now)));
+      }
+      for (let k = 0; k < toUpdate.length; k += BATCH) {
+        const batch = toUpdate.slice(k, k + BATCH).map((g) => {
+          lineOf.set(g.existing!.id, g.row);
+          return bulkRow(g.existing!.id, g);
+        });
+        placed.push(...(await bulk.updateBatch(tx, batch, deps.today, deps.now)));
+      }
+      if (!scope.all) {
+        for (const p of placed) {
+          if (!scopeIncludes(scope, p.admin_unit_code, p.agency_code)) {
+            const row = lineOf.get(p.id)!;
+            const where = (row.input as { geometry?: { type?: string } } | null)?.geometry?.type;
+            problem(
+              row,
+              where === 'Point' ? 'geometry.coordinates' : 'geometry',
+              `lies in admin unit ${p.admin_unit_code ?? '(none)'}, outside your area`,
+            );
+          }
+        }
+        if (problems.length) reject(problems);
+      }
+
+      const updatedIds = toUpdate.map((g) => g.existing!.id);
+      await deps.audit.record(tx, actor, {
+        action: 'asset.import',
+        entityType: 'asset_import',
+        entityId: importId,
+        after: {
+          source: opts.source ?? 'api',
+          mode,
+          rows: rows.length,
+          created: createdIds.length,
+          updated: updatedIds.length,
+          firstCreatedId: createdIds[0] ?? null,
+          lastCreatedId: createdIds[createdIds.length - 1] ?? null,
+          ...(rows.length <= LIST_IDS_UP_TO ? { createdIds, updatedIds } : {}),
+        },
+      });
+      return { created: createdIds.length, updated: updatedIds.length, importId };
+    });
+  } catch (err) {
+    // Someone else stored one of the codes since the check above.
+    if ((err as { code?: unknown }).code === '23505')
+      throw new ConflictError('An asset with one of these codes was created meanwhile; try again.');
+    throw err;
+  }
+}
+
+function bulkRow(id: string, g: Good): bulk.BulkRow {
+  const a = g.checked.asset;
+  const point = a.geometry.type === 'Point' ? a.geometry.coordinates : null;
+  return {
+    id,
+    type: a.type,
+    code: a.code,
+    name: a.name,
+    lon: point ? point[0] : null,
+    lat: point ? point[1] : null,
+    geometry: point ? null : a.geometry,
+    properties: a.properties,
+    // On create an empty value means none; on update it removes the stored one.
+    secrets: sealWriteOnly(g.existing ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly)),
+    status: g.row.statusGiven || !g.existing ? a.status : null,
+    agency_code: a.agencyCode,
+    tags: a.tags,
+    search_text: foldText(`${a.code} ${a.name}`),
+  };
+}
