@@ -4,3 +4,5 @@ export * from './geometry.js';
 export * from './people.js';
 export * from './admin-units.js';
 export * from './assets.js';
+export * from './devices.js';
+export * from './events.js';

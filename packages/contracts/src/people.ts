@@ -24,6 +24,10 @@ export const permissions = [
   'assets:read',
   'assets:write',
   'assets:import',
+  'devices:read',
+  'devices:write',
+  'events:read',
+  'stream:read',
   'users:read',
   'users:write',
   'apikeys:manage',
@@ -32,12 +36,26 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const read: Permission[] = ['admin-units:read', 'agencies:read', 'assets:read'];
+const read: Permission[] = [
+  'admin-units:read',
+  'agencies:read',
+  'assets:read',
+  'events:read',
+  'stream:read',
+];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   administrator: permissions,
-  supervisor: [...read, 'assets:write', 'assets:import', 'users:read', 'system:read'],
-  operator: [...read, 'assets:write'],
+  supervisor: [
+    ...read,
+    'assets:write',
+    'assets:import',
+    'devices:read',
+    'devices:write',
+    'users:read',
+    'system:read',
+  ],
+  operator: [...read, 'assets:write', 'devices:read'],
   agency_officer: [...read],
   viewer: [...read],
 };
@@ -52,7 +70,7 @@ export const apiKeyScopeSchema = z.enum(apiKeyScopes);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 export const apiKeyScopePermissions: Record<ApiKeyScope, readonly Permission[]> = {
   read: read,
-  integration: [...read, 'assets:write', 'assets:import'],
+  integration: [...read, 'assets:write', 'assets:import', 'devices:read', 'devices:write'],
   ingest: [],
   open311: [],
 };
