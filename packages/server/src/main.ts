@@ -19,6 +19,11 @@ import { peopleModule } from './people/index.js';
 import { geoModule } from './geo/index.js';
 import { assetsModule } from './assets/index.js';
 import { webModule } from './web/index.js';
+import { busModule, createEventBus, type EventBus } from './bus/index.js';
+import { devicesModule } from './devices/index.js';
+import { eventsModule, type EventsModuleOptions } from './events/index.js';
+import { ingestModule, type IngestOptions } from './ingest/index.js';
+import { streamModule, type HubOptions } from './stream/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const VERSION = pkg.version;
@@ -30,6 +35,12 @@ export interface CityOpsOptions {
   /** A logger, or false for none (tests). */
   log?: FastifyBaseLogger | false;
   clock?: Clock;
+  /** An event bus; by default the one the settings name (in-process, or NATS). */
+  bus?: EventBus;
+  /** Tuning of the event pipeline (tests use small limits). */
+  events?: EventsModuleOptions;
+  ingest?: IngestOptions;
+  stream?: HubOptions;
 }
 
 export async function createCityOps(opts: CityOpsOptions) {
@@ -47,12 +58,30 @@ export async function createCityOps(opts: CityOpsOptions) {
   const geo = geoModule(ctx);
   const assets = assetsModule(ctx, { geo: geo.service });
   const web = webModule(ctx);
+  const bus = opts.bus ?? (await createEventBus(config, ctx.log));
+  const devices = devicesModule(ctx, { auth: people.auth });
+  const events = eventsModule(ctx, { bus }, opts.events);
+  const ingest = ingestModule(
+    ctx,
+    { devices: devices.service, writer: events.writer },
+    opts.ingest,
+  );
+  const stream = streamModule(
+    ctx,
+    { bus, events: events.service, authenticate: (secret) => people.auth.authenticate(secret) },
+    opts.stream,
+  );
   const modules: CityOpsModule[] = [
+    busModule(bus, { owned: !opts.bus }),
     people.module,
     geo.module,
     assets.module,
     { name: 'audit', routes: auditRoutes(audit) },
     web.module,
+    devices.module,
+    events.module,
+    ingest.module,
+    stream.module,
   ];
 
   const app: App = await buildApp({
@@ -79,6 +108,11 @@ export async function createCityOps(opts: CityOpsOptions) {
     people,
     geo,
     assets,
+    bus,
+    devices,
+    events,
+    ingest,
+    stream,
     /** Starts listening and the modules' background work; answers the URL. */
     async listen(): Promise<string> {
       const url = await app.listen({ port: config.port, host: config.host });

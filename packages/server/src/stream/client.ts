@@ -1,0 +1,138 @@
+/**
+ * One Server-Sent Events client: its filter and scope, and how frames reach
+ * it. While the stored events it missed are replayed, live events wait in a
+ * bounded buffer; then it goes live, skipping what the replay already sent.
+ * A client that cannot keep up (too much unsent) is dropped, not buffered
+ * forever: it reconnects with Last-Event-ID and loses nothing.
+ */
+import type { ServerResponse } from 'node:http';
+import { eventTypeMatches, type StoredEvent } from '@cityops/contracts';
+import type { Scope } from '../core/auth/principal.js';
+
+export interface ClientFilter {
+  scope: Scope;
+  types?: readonly string[] | undefined;
+  /** Admin-unit codes with their descendants. */
+  units?: readonly string[] | undefined;
+  assetId?: string | undefined;
+}
+
+export interface ClientLimits {
+  /** Live events held while the replay runs. */
+  maxBuffered: number;
+  /** Bytes written but not yet taken by the socket. */
+  maxUnsent: number;
+}
+
+/** An event as one SSE frame: `id:` the seq, `event:` the kind, `data:` the JSON. */
+export function frameOf(e: StoredEvent): string {
+  return `id: ${e.seq}\nevent: event\ndata: ${JSON.stringify(e)}\n\n`;
+}
+
+/** Fast membership tests for a filter, built once per client. */
+function matcher(f: ClientFilter): (e: StoredEvent) => boolean {
+  const units = f.units ? new Set(f.units) : undefined;
+  const scopeUnits = f.scope.all ? undefined : new Set(f.scope.units);
+  const scopeAgencies = f.scope.all ? undefined : new Set(f.scope.agencies);
+  return (e) => {
+    if (scopeUnits && scopeAgencies) {
+      const inUnit = e.adminUnit !== null && scopeUnits.has(e.adminUnit);
+      const inAgency = e.agencyCode !== null && scopeAgencies.has(e.agencyCode);
+      if (!inUnit && !inAgency) return false;
+    }
+    if (f.assetId && e.assetId !== f.assetId) return false;
+    if (units && (e.adminUnit === null || !units.has(e.adminUnit))) return false;
+    if (f.types && !f.types.some((p) => eventTypeMatches(e.type, p))) return false;
+    return true;
+  };
+}
+
+export class SseClient {
+  private live = false;
+  private closed = false;
+  private buffer: Array<{ seq: number; frame: string }> = [];
+  /** The last seq written to this client. */
+  lastSent: number;
+  readonly matches: (e: StoredEvent) => boolean;
+
+  constructor(
+    private readonly res: ServerResponse,
+    readonly filter: ClientFilter,
+    private readonly limits: ClientLimits,
+    private readonly onDrop: (client: SseClient, reason: string) => void,
+    startAfter: number,
+  ) {
+    this.matches = matcher(filter);
+    this.lastSent = startAfter;
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.res.destroyed;
+  }
+
+  /** A live event from the hub (already known to match). */
+  offer(seq: number, frame: string): void {
+    if (this.isClosed) return;
+    if (this.live) {
+      this.write(seq, frame);
+      return;
+    }
+    if (this.buffer.length >= this.limits.maxBuffered) {
+      this.drop('buffer_full');
+      return;
+    }
+    this.buffer.push({ seq, frame });
+  }
+
+  /** A stored event from the replay. */
+  replay(seq: number, frame: string): void {
+    this.write(seq, frame);
+  }
+
+  /** Ends the replay: sends the buffered live events it did not already cover. */
+  goLive(): void {
+    for (const b of this.buffer) this.write(b.seq, b.frame);
+    this.buffer = [];
+    this.live = true;
+  }
+
+  comment(text: string): void {
+    if (!this.isClosed) this.res.write(`: ${text}\n\n`);
+  }
+
+  /** Resolves when the socket has taken what was written (for the replay's pace). */
+  async drained(): Promise<void> {
+    if (this.isClosed || this.res.writableLength < 64 * 1024) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer = [];
+    if (!this.res.destroyed) this.res.end();
+  }
+
+  private write(seq: number, frame: string): void {
+    if (this.isClosed || seq <= this.lastSent) return;
+    this.res.write(frame);
+    this.lastSent = seq;
+    if (this.live && this.res.writableLength > this.limits.maxUnsent) this.drop('slow');
+  }
+
+  private drop(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer = [];
+    this.res.destroy();
+    this.onDrop(this, reason);
+  }
+}
