@@ -210,7 +210,13 @@ export const assetCodeSchema = z
   .min(1)
   .max(64)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}._/-]*$/u, 'letters, digits, ".", "_", "/" or "-"');
-export const tagSchema = z.string().trim().min(1).max(50);
+/** A tag; "," and ";" are kept out, as they separate tags in queries and CSV files. */
+export const tagSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^,;]+$/, 'must not hold "," or ";"');
 
 /** The writable fields of an asset, without defaults (shared by create and patch). */
 const assetFields = {
@@ -299,7 +305,12 @@ export const assetFilterQuery = {
   adminUnit: z.string().trim().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(100).optional(),
   status: commaList(assetStatuses, 'status').optional(),
-  tag: tagSchema.optional(),
+  /** Assets holding every one of these tags (comma-separated or repeated). */
+  tag: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v.join(',') : v).split(','))
+    .pipe(z.array(tagSchema).min(1).max(20))
+    .optional(),
   agency: z.string().trim().min(1).max(64).optional(),
 };
 export const assetFilterSchema = z.object(assetFilterQuery).strict();

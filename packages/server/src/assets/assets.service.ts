@@ -65,7 +65,8 @@ export function presentAsset(r: repo.AssetRow): Asset {
     tags: r.tags,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
-    ...(r.distance !== undefined ? { distance: Math.round(r.distance * 100) / 100 } : {}),
+    // Unrounded: it is the sort key of nearest-first pages.
+    ...(r.distance !== undefined ? { distance: r.distance } : {}),
   };
 }
 
@@ -107,14 +108,14 @@ export class AssetsService {
 
   /** Expands the admin unit to its descendants; an unknown unit is a 400 naming `adminUnit`. */
   async resolveFilter(f: AssetFilter): Promise<ResolvedFilter> {
-    const { type, status, adminUnit, ...rest } = f;
+    const { type, status, adminUnit, tag, ...rest } = f;
     let units: string[] | undefined;
     if (adminUnit) {
       if ((await unknownUnitCodes(this.db, [adminUnit])).length > 0)
         throw ValidationError.field('adminUnit', `no admin unit has the code ${adminUnit}`);
       units = await withDescendants(this.db, [adminUnit]);
     }
-    return { ...rest, types: type, statuses: status, units };
+    return { ...rest, types: type, statuses: status, tags: tag, units };
   }
 
   /**

@@ -17,7 +17,8 @@ export interface ResolvedFilter {
   units?: string[] | undefined;
   q?: string | undefined;
   statuses?: AssetStatus[] | undefined;
-  tag?: string | undefined;
+  /** Every one of these tags. */
+  tags?: string[] | undefined;
   agency?: string | undefined;
 }
 
@@ -57,7 +58,7 @@ export function filterConditions(f: ResolvedFilter, scope: Scope): Sql[] {
   if (f.units) c.push(sql`a.admin_unit_code = ANY(${f.units}::text[])`);
   if (f.q) c.push(sql`a.search_text LIKE ${containsPattern(f.q)}`);
   if (f.statuses?.length) c.push(sql`a.status = ANY(${f.statuses}::text[])`);
-  if (f.tag) c.push(sql`a.tags @> ARRAY[${f.tag}]::text[]`);
+  if (f.tags?.length) c.push(sql`a.tags @> ${f.tags}::text[]`);
   if (f.agency) c.push(sql`a.agency_code = ${f.agency}`);
   return c;
 }

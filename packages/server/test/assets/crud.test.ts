@@ -122,6 +122,8 @@ describeEachDb('assets: create, read, change, remove', (kind) => {
     });
     expect(wrong.statusCode).toBe(400);
     expect(pathsOf(wrong.json<Problem>()).sort()).toEqual(['name', 'status', 'tags']);
+    const semicolon = await admin.post('/api/v1/assets', buildAsset({ tags: ['a;b'] }));
+    expect(pathsOf(semicolon.json<Problem>())).toEqual(['tags.0']);
   });
 
   it('refuses coordinates out of range', async () => {
