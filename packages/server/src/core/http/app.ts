@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type RawReplyDefaultExpression,
@@ -89,7 +90,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : newId();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Probes every few seconds would drown the log.
+      disableRequestLogging: (req: { url?: string }) =>
+        /^\/(healthz|readyz|metrics)\b/.test(req.url ?? ''),
+    }),
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<ZodTypeProvider>();

@@ -1,0 +1,128 @@
+/**
+ * Start-up and memory of the embedded default, as an operator starts it:
+ * `cityops serve` (the built bin) on a fresh data folder with demo data, then
+ * again on the existing folder; resident memory idle with demo data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot, type Figure, type Scenario } from '../harness.js';
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('not ready in time');
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function start(dataDir: string, port: number): Promise<{ child: ChildProcess; ms: number }> {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'packages/server/bin/cityops.js'), 'serve'],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        CITYOPS_DATA_DIR: dataDir,
+        CITYOPS_PORT: String(port),
+        CITYOPS_MQTT_PORT: '0',
+        CITYOPS_DEMO: '1',
+        CITYOPS_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await waitReady(port, child, 180_000);
+  return { child, ms: performance.now() - t0 };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export const startupScenario: Scenario = {
+  name: 'startup',
+  description:
+    'npm start to /readyz (first start with demo data, then on the existing data folder), idle memory',
+  async run(ctx) {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cityops-bench-start-'));
+    const figures: Figure[] = [];
+    try {
+      const port = await freePort();
+      const first = await start(dataDir, port);
+      ctx.log(`first start with demo data: ${first.ms.toFixed(0)} ms`);
+      await stop(first.child);
+      const again: number[] = [];
+      let rss = NaN;
+      for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
+        const run = await start(dataDir, port);
+        again.push(run.ms);
+        if (i === 0) {
+          await new Promise((r) => setTimeout(r, 10_000));
+          rss = await rssMiB(run.child.pid!);
+        }
+        await stop(run.child);
+      }
+      again.sort((a, b) => a - b);
+      const med = again[Math.floor(again.length / 2)]!;
+      figures.push(
+        {
+          scenario: 'startup',
+          name: 'first start with demo data to /readyz',
+          value: first.ms / 1000,
+          unit: 's',
+          target: { max: 60 },
+          on: 'PGlite',
+        },
+        {
+          scenario: 'startup',
+          name: 'start on an existing data folder to /readyz (median)',
+          value: med / 1000,
+          unit: 's',
+          target: { max: 5 },
+          on: 'PGlite',
+        },
+        {
+          scenario: 'startup',
+          name: 'resident memory, idle, demo data',
+          value: rss,
+          unit: 'MiB',
+          target: { max: 400 },
+          on: 'PGlite',
+        },
+      );
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+    return figures;
+  },
+};
