@@ -142,7 +142,16 @@ export class IngestPipeline {
     if (!device) {
       throw this.refuse(deviceId, new UnauthorizedError('Unknown or disabled device.'));
     }
-    const waitMs = this.limiter.take(deviceId, eventCount(body));
+    const count = eventCount(body);
+    if (count > eventLimits.maxBatch) {
+      throw this.refuse(
+        deviceId,
+        new PayloadTooLargeError(
+          `${count} events in one submission; at most ${eventLimits.maxBatch}.`,
+        ),
+      );
+    }
+    const waitMs = this.limiter.take(deviceId, count);
     if (waitMs > 0) {
       throw this.refuse(
         deviceId,

@@ -46,7 +46,11 @@ export interface TestDevice {
   assetId: string;
 }
 
-export async function buildDevice(admin: Caller, assetId: string, name = 'probe'): Promise<TestDevice> {
+export async function buildDevice(
+  admin: Caller,
+  assetId: string,
+  name = 'probe',
+): Promise<TestDevice> {
   const res = await admin.post('/api/v1/devices', { assetId, name });
   if (res.statusCode !== 201) throw new Error(`device create failed: ${res.body}`);
   const d = res.json<{ id: string; key: string }>();
