@@ -113,3 +113,12 @@ export async function listAll(caller: Caller, url: string, limit = 1000): Promis
   } while (cursor);
   return out;
 }
+
+/** The Web Mercator tile holding a point at a zoom. */
+export function tileOf([lon, lat]: LonLat, z: number): { z: number; x: number; y: number } {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const r = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+  return { z, x, y };
+}
