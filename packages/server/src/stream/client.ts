@@ -5,7 +5,7 @@
  * A client that cannot keep up (too much unsent) is dropped, not buffered
  * forever: it reconnects with Last-Event-ID and loses nothing.
  */
-import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import { eventTypeMatches, type StoredEvent } from '@cityops/contracts';
 import type { Scope } from '../core/auth/principal.js';
 
@@ -20,8 +20,11 @@ export interface ClientFilter {
 export interface ClientLimits {
   /** Live events held while the replay runs. */
   maxBuffered: number;
-  /** Bytes written but not yet taken by the socket. */
+  /** Bytes written but not yet taken by the socket, longer than `slowGraceMs`: too slow. */
   maxUnsent: number;
+  slowGraceMs: number;
+  /** Bytes unsent at which a client is dropped at once (bounds memory per client). */
+  hardMaxUnsent: number;
 }
 
 /** An event as one SSE frame: `id:` the seq, `event:` the kind, `data:` the JSON. */
@@ -51,12 +54,13 @@ export class SseClient {
   private live = false;
   private closed = false;
   private buffer: Array<{ seq: number; frame: string }> = [];
+  private slowCheck: NodeJS.Timeout | undefined;
   /** The last seq written to this client. */
   lastSent: number;
   readonly matches: (e: StoredEvent) => boolean;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: Writable,
     readonly filter: ClientFilter,
     private readonly limits: ClientLimits,
     private readonly onDrop: (client: SseClient, reason: string) => void,
@@ -117,6 +121,7 @@ export class SseClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.slowCheck);
     this.buffer = [];
     if (!this.res.destroyed) this.res.end();
   }
@@ -125,12 +130,30 @@ export class SseClient {
     if (this.isClosed || seq <= this.lastSent) return;
     this.res.write(frame);
     this.lastSent = seq;
-    if (this.live && this.res.writableLength > this.limits.maxUnsent) this.drop('slow');
+    if (this.live) this.checkPace();
+  }
+
+  /**
+   * A burst may leave much unsent for a moment; a client still behind after
+   * the grace period is too slow. Past the hard limit it goes at once.
+   */
+  private checkPace(): void {
+    const unsent = this.res.writableLength;
+    if (unsent > this.limits.hardMaxUnsent) {
+      this.drop('slow');
+    } else if (unsent > this.limits.maxUnsent && !this.slowCheck) {
+      this.slowCheck = setTimeout(() => {
+        this.slowCheck = undefined;
+        if (this.res.writableLength > this.limits.maxUnsent) this.drop('slow');
+      }, this.limits.slowGraceMs);
+      this.slowCheck.unref();
+    }
   }
 
   private drop(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.slowCheck);
     this.buffer = [];
     this.res.destroy();
     this.onDrop(this, reason);

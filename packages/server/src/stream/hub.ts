@@ -46,9 +46,12 @@ export class StreamHub {
     metrics: Metrics,
     private readonly opts: HubOptions = {},
   ) {
+    const maxUnsent = opts.maxUnsent ?? 1024 * 1024;
     this.limits = {
       maxBuffered: opts.maxBuffered ?? 10_000,
-      maxUnsent: opts.maxUnsent ?? 2 * 1024 * 1024,
+      maxUnsent,
+      slowGraceMs: opts.slowGraceMs ?? 5_000,
+      hardMaxUnsent: opts.hardMaxUnsent ?? Math.max(16 * 1024 * 1024, 8 * maxUnsent),
     };
     this.maxClients = opts.maxClients ?? 5000;
     const gauge: Gauge = new Gauge({
@@ -98,6 +101,8 @@ export class StreamHub {
     );
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
+    // From here on nothing is missed: tell the client it is subscribed.
+    client.comment('connected');
     if (lastEventId !== undefined) {
       let after = lastEventId;
       for (;;) {

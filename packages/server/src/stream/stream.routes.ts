@@ -106,7 +106,7 @@ export function streamRoutes(deps: {
           'x-accel-buffering': 'no',
           'x-request-id': request.id,
         });
-        res.write('retry: 3000\n: connected\n\n');
+        res.write('retry: 3000\n\n');
         await deps.hub.attach(res, filter, lastEventId).catch((err: unknown) => {
           request.log.error({ err }, 'stream failed');
           res.destroy();

@@ -18,10 +18,10 @@ export interface EventsApp {
   admin: Caller;
   /** The base URL when the app listens (stream tests). */
   url: string;
-  userWith(
+  userWith: (
     role: Role,
     scope?: { units?: string[]; agencies?: string[] },
-  ): Promise<Caller & { id: string }>;
+  ) => Promise<Caller & { id: string }>;
 }
 
 let counter = 0;
