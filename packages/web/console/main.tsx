@@ -1,0 +1,12 @@
+/** Entry of the operator console, served at `/`. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../ui/base.css';
+import './console.css';
+import { App } from './App';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

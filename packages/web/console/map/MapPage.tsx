@@ -1,0 +1,287 @@
+/**
+ * The Map page: Thái Nguyên on MapLibre with commune boundaries, asset layers
+ * by type, a search box, and a side panel for what is clicked or found.
+ * `/map?asset=<id>` and `/map?unit=<code>[&at=<date>]` open with that selection.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type * as maplibregl from 'maplibre-gl';
+import type { Geometry } from 'geojson';
+import { assetTypes } from '@cityops/contracts';
+import type { AssetType } from '@cityops/contracts';
+import { api } from '../../ui/api';
+import type { AdminUnitCollection } from '../../ui/api';
+import { ErrorState } from '../../ui/components/states';
+import { useTheme } from '../../ui/theme';
+import { useUiConfig } from '../../ui/ui-config';
+import { useT } from '../i18n';
+import { CityMap } from './city-map';
+import { AssetDetails, UnitDetails, type UnitSummary } from './DetailsPanel';
+import { bboxOf, isGeometry, type BBox } from './geometry';
+import { LayerPanel } from './LayerPanel';
+import { SearchBox, type SearchResult } from './SearchBox';
+import { useAssetLayers } from './use-asset-layers';
+
+declare global {
+  interface Window {
+    /** The console's map, for end-to-end tests and for debugging from the browser console. */
+    __cityopsMap?: maplibregl.Map;
+  }
+}
+
+type Selection = { kind: 'asset'; id: string; fly: boolean } | { kind: 'unit'; unit: UnitSummary };
+
+type UnitsState =
+  | { state: 'loading' }
+  | { state: 'ready'; data: AdminUnitCollection }
+  | { state: 'error'; error: unknown };
+
+const HIDDEN_KEY = 'cityops.map.hiddenLayers';
+/** Simplification of boundaries for the map, in degrees (≈ 20 m). */
+const BOUNDARY_TOLERANCE = 0.0002;
+
+function storedVisible(): ReadonlySet<AssetType> {
+  let hidden: unknown = [];
+  try {
+    hidden = JSON.parse(localStorage.getItem(HIDDEN_KEY) ?? '[]');
+  } catch {
+    // Nothing remembered, or storage disabled: every layer is shown.
+  }
+  const h = new Set(Array.isArray(hidden) ? (hidden as unknown[]) : []);
+  return new Set(assetTypes.filter((ty) => !h.has(ty)));
+}
+
+export default function MapPage() {
+  const { t, locale } = useT();
+  const { theme } = useTheme();
+  const ui = useUiConfig();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [cityMap, setCityMap] = useState<CityMap | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [dataError, setDataError] = useState(false);
+  const [units, setUnits] = useState<UnitsState>({ state: 'loading' });
+  const [unitsAttempt, setUnitsAttempt] = useState(0);
+  const [unitsVisible, setUnitsVisible] = useState(true);
+  const [visible, setVisible] = useState(storedVisible);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const layers = useAssetLayers(cityMap, visible);
+
+  // The map reads these when it is created; later changes go through the effects below.
+  const initial = useRef({ theme, locale, label: t('map.region') });
+  initial.current = { theme, locale, label: t('map.region') };
+  const unitsRef = useRef<AdminUnitCollection | null>(null);
+  unitsRef.current = units.state === 'ready' ? units.data : null;
+
+  const unitFeature = (code: string) =>
+    unitsRef.current?.features.find((f) => f.properties.code === code) ?? null;
+
+  useEffect(() => {
+    if (ui.state === 'loading' || !containerRef.current) return;
+    let m: CityMap;
+    try {
+      m = new CityMap({
+        container: containerRef.current,
+        basemapUrl: ui.config.basemapUrl,
+        theme: initial.current.theme,
+        locale: initial.current.locale,
+        mapLabel: initial.current.label,
+        authHeaders: (): Record<string, string> => {
+          const token = api.client.getToken();
+          return token ? { authorization: `Bearer ${token}` } : {};
+        },
+        events: {
+          onAsset: (id) => setSelection({ kind: 'asset', id, fly: false }),
+          onUnit: (u) => setSelection({ kind: 'unit', unit: u }),
+          onNothing: () => setSelection(null),
+          onError: () => setDataError(true),
+        },
+      });
+    } catch (err) {
+      setFailure(err);
+      return;
+    }
+    window.__cityopsMap = m.map;
+    setCityMap(m);
+    return () => {
+      if (window.__cityopsMap === m.map) delete window.__cityopsMap;
+      m.destroy();
+      setCityMap(null);
+    };
+  }, [ui.state, ui.config.basemapUrl]);
+
+  useEffect(() => cityMap?.setTheme(theme), [cityMap, theme]);
+  useEffect(() => cityMap?.setLocale(locale, t('map.region')), [cityMap, locale, t]);
+  useEffect(() => cityMap?.setUnitsVisible(unitsVisible), [cityMap, unitsVisible]);
+
+  useEffect(() => {
+    if (!cityMap) return;
+    const ctl = new AbortController();
+    setUnits({ state: 'loading' });
+    api.adminUnits.layer({ level: 'commune', tolerance: BOUNDARY_TOLERANCE }, ctl.signal).then(
+      async (data) => {
+        await cityMap.setUnits(data);
+        if (!ctl.signal.aborted) setUnits({ state: 'ready', data });
+      },
+      (error: unknown) => {
+        if (!ctl.signal.aborted) setUnits({ state: 'error', error });
+      },
+    );
+    return () => ctl.abort();
+  }, [cityMap, unitsAttempt]);
+
+  // The selection's outline (areas) or ring (points) on the map.
+  const showGeometry = useCallback(
+    (geometry: Geometry | null, fly: boolean) => {
+      void cityMap?.select(geometry);
+      if (geometry && fly) cityMap?.flyTo(geometry);
+    },
+    [cityMap],
+  );
+
+  const selectUnit = useCallback(
+    async (unit: UnitSummary, at?: string) => {
+      setSelection({ kind: 'unit', unit });
+      const feature = at ? null : unitFeature(unit.code);
+      if (feature) return showGeometry(feature.geometry, true);
+      try {
+        const detail = await api.adminUnits.get(unit.code, at);
+        setSelection({ kind: 'unit', unit: detail });
+        showGeometry(isGeometry(detail.boundary) ? detail.boundary : null, true);
+      } catch {
+        showGeometry(null, false);
+      }
+    },
+    [showGeometry],
+  );
+
+  useEffect(() => {
+    if (selection?.kind === 'unit') {
+      const f = unitFeature(selection.unit.code);
+      if (f) showGeometry(f.geometry, false);
+    } else if (!selection) showGeometry(null, false);
+  }, [selection, showGeometry]);
+
+  const extent = useMemo<BBox | null>(
+    () =>
+      units.state === 'ready'
+        ? bboxOf({
+            type: 'GeometryCollection',
+            geometries: units.data.features.map((f) => f.geometry),
+          })
+        : null,
+    [units],
+  );
+
+  // Once the boundaries are in: the deep link from the lists (?asset=<id>, ?unit=<code>[&at=<date>]),
+  // else the whole province.
+  const linked = useRef(false);
+  useEffect(() => {
+    if (linked.current || !cityMap || units.state === 'loading') return;
+    linked.current = true;
+    const params = new URLSearchParams(window.location.search);
+    const asset = params.get('asset');
+    const unit = params.get('unit');
+    if (!asset && !unit && extent) cityMap.home(extent);
+    if (asset) setSelection({ kind: 'asset', id: asset, fly: true });
+    else if (unit) {
+      const f = unitFeature(unit);
+      if (f) void selectUnit(f.properties);
+      else
+        void api.adminUnits
+          .get(unit, params.get('at') ?? undefined)
+          .then((d) => selectUnit(d, params.get('at') ?? undefined))
+          .catch(() => undefined);
+    }
+  }, [cityMap, units.state, selectUnit, extent]);
+
+  const onAssetLoaded = useCallback(
+    (g: Geometry | null) => showGeometry(g, selection?.kind === 'asset' && selection.fly),
+    [selection, showGeometry],
+  );
+
+  const onChoose = (r: SearchResult) => {
+    if (r.kind === 'asset') setSelection({ kind: 'asset', id: r.asset.id, fly: true });
+    else void selectUnit(r.unit);
+  };
+
+  const toggle = (type: AssetType, on: boolean) => {
+    const next = new Set(visible);
+    if (on) next.add(type);
+    else next.delete(type);
+    setVisible(next);
+    try {
+      localStorage.setItem(HIDDEN_KEY, JSON.stringify(assetTypes.filter((ty) => !next.has(ty))));
+    } catch {
+      // Storage disabled: the choice lasts for this page only.
+    }
+  };
+
+  const names = useMemo(() => {
+    const m = new Map<string, { nameVi: string; nameEn: string }>();
+    if (units.state === 'ready')
+      for (const f of units.data.features) m.set(f.properties.code, f.properties);
+    return m;
+  }, [units]);
+  const unitName = (code: string) => {
+    const n = names.get(code);
+    return n ? (locale === 'vi' ? n.nameVi : n.nameEn) : null;
+  };
+
+  const approximate =
+    units.state === 'ready' && units.data.features.some((f) => f.properties.approximate);
+
+  return (
+    <div className="map-page">
+      <div ref={containerRef} className="map-canvas" data-testid="map" />
+      {failure !== null && (
+        <div className="map-overlay-center">
+          <ErrorState error={failure} />
+          <p>{t('map.noWebgl')}</p>
+        </div>
+      )}
+      <div className="map-top-left">
+        <SearchBox onChoose={onChoose} />
+        <button type="button" className="button" onClick={() => cityMap?.home(extent)}>
+          {t('map.home')}
+        </button>
+      </div>
+      {units.state === 'error' && (
+        <div className="map-alert">
+          <ErrorState error={units.error} onRetry={() => setUnitsAttempt((n) => n + 1)} compact />
+        </div>
+      )}
+      {dataError && (
+        <div className="map-alert" role="status">
+          <p className="state-error compact state">
+            {t('map.dataError')}{' '}
+            <button type="button" className="button small" onClick={() => setDataError(false)}>
+              {t('state.close')}
+            </button>
+          </p>
+        </div>
+      )}
+      <LayerPanel
+        unitsVisible={unitsVisible}
+        onUnitsVisible={setUnitsVisible}
+        unitsState={units.state}
+        unitCount={units.state === 'ready' ? units.data.features.length : 0}
+        approximate={approximate}
+        visible={visible}
+        onToggle={toggle}
+        status={layers.status}
+        onRetry={layers.retry}
+        basemap={ui.config.basemapUrl ? 'server' : 'plain'}
+      />
+      {selection?.kind === 'asset' && (
+        <AssetDetails
+          id={selection.id}
+          onClose={() => setSelection(null)}
+          onLoaded={onAssetLoaded}
+          unitName={unitName}
+        />
+      )}
+      {selection?.kind === 'unit' && (
+        <UnitDetails unit={selection.unit} onClose={() => setSelection(null)} />
+      )}
+    </div>
+  );
+}

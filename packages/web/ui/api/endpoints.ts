@@ -1,0 +1,114 @@
+/**
+ * The API calls the browser apps make, typed by the shared contracts package
+ * (`@cityops/contracts`): no model is copied here.
+ */
+import type { FeatureCollection, Geometry } from 'geojson';
+import type { z } from 'zod';
+import type {
+  AdminUnit,
+  AdminUnitDetail,
+  Asset,
+  AssetStatus,
+  AssetType,
+  LoginResponse,
+  Page,
+  Role,
+  User,
+  adminUnitQuery,
+  pageQuery,
+} from '@cityops/contracts';
+import type { ApiClient } from './client';
+
+/** `limit` and `cursor`, as every list takes them. */
+export type PageParams = { [K in keyof typeof pageQuery]?: z.output<(typeof pageQuery)[K]> };
+
+export type AdminUnitListQuery = z.input<typeof adminUnitQuery> & PageParams;
+
+/** Filters of GET /api/v1/assets (CONTRACT.md, "Resources every module shares"). */
+export interface AssetListQuery extends PageParams {
+  type?: AssetType;
+  q?: string;
+  adminUnit?: string;
+  bbox?: string;
+}
+
+/** Properties of a feature of GET /api/v1/layers/admin-units.geojson. */
+export type AdminUnitFeatureProperties = Pick<
+  AdminUnit,
+  'code' | 'name' | 'nameVi' | 'nameEn' | 'level' | 'approximate'
+> &
+  Partial<Pick<AdminUnit, 'kind' | 'parentCode' | 'validFrom' | 'validTo'>>;
+
+/** Properties of a feature of GET /api/v1/layers/assets.geojson and of the asset tiles. */
+export type AssetFeatureProperties = Pick<
+  Asset,
+  'id' | 'type' | 'code' | 'name' | 'status' | 'adminUnit'
+>;
+
+export type AdminUnitCollection = FeatureCollection<Geometry, AdminUnitFeatureProperties>;
+export type AssetCollection = FeatureCollection<Geometry, AssetFeatureProperties>;
+
+/** Who is signed in (GET /api/v1/auth/me). */
+export interface Me {
+  kind: 'user' | 'apikey' | 'device';
+  user: User | null;
+  permissions: string[];
+}
+
+/**
+ * Settings the server gives its browser apps (GET /api/v1/ui-config, public).
+ * Mirrors the route in packages/server/src/web/ui-config.routes.ts.
+ */
+export interface UiConfig {
+  basemapUrl: string | null;
+  timezone: string;
+}
+
+export type { AssetStatus };
+
+export function createApi(client: ApiClient) {
+  return {
+    client,
+    uiConfig: (signal?: AbortSignal) => client.get<UiConfig>('/api/v1/ui-config', {}, signal),
+    login: (email: string, password: string) =>
+      client.post<LoginResponse>('/api/v1/auth/login', { email, password }),
+    logout: () => client.post<void>('/api/v1/auth/logout'),
+    me: (signal?: AbortSignal) => client.get<Me>('/api/v1/auth/me', {}, signal),
+    adminUnits: {
+      list: (query: AdminUnitListQuery, signal?: AbortSignal) =>
+        client.get<Page<AdminUnit>>('/api/v1/admin-units', { ...query }, signal),
+      get: (code: string, at?: string, signal?: AbortSignal) =>
+        client.get<AdminUnitDetail>(
+          `/api/v1/admin-units/${encodeURIComponent(code)}`,
+          { at },
+          signal,
+        ),
+      layer: (
+        query: { level?: AdminUnit['level']; at?: string; tolerance?: number },
+        signal?: AbortSignal,
+      ) => client.get<AdminUnitCollection>('/api/v1/layers/admin-units.geojson', query, signal),
+    },
+    assets: {
+      list: (query: AssetListQuery, signal?: AbortSignal) =>
+        client.get<Page<Asset>>('/api/v1/assets', { ...query }, signal),
+      get: (id: string, signal?: AbortSignal) =>
+        client.get<Asset>(`/api/v1/assets/${encodeURIComponent(id)}`, {}, signal),
+      /** One type's assets as GeoJSON; TooLargeError past `maxBytes` (use the tiles then). */
+      layer: (type: AssetType, maxBytes: number, signal?: AbortSignal) =>
+        client.request<AssetCollection>('GET', '/api/v1/layers/assets.geojson', {
+          query: { type },
+          maxBytes,
+          signal,
+        }),
+      /** Vector tiles of a layer (an asset type, or `assets` for all); the source-layer has the same name. */
+      tilesUrl: (layer: AssetType | 'assets') =>
+        `${client.url(`/api/v1/tiles/${layer}`)}/{z}/{x}/{y}.mvt`,
+    },
+    users: {
+      list: (query: PageParams & { role?: Role; q?: string }, signal?: AbortSignal) =>
+        client.get<Page<User>>('/api/v1/users', { ...query }, signal),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
