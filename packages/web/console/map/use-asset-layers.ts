@@ -10,7 +10,7 @@ import { api, ApiError, TooLargeError } from '../../ui/api';
 import type { AssetCollection } from '../../ui/api';
 import type { CityMap } from './city-map';
 
-/** A safety net beside the server's own limit (it refuses past 5,000 features). */
+/** A safety net beside the server's own limit (ASSET_LAYER_MAX_FEATURES, 5,000 features). */
 const GEOJSON_MAX_BYTES = 2_000_000;
 
 export type LayerStatus =

@@ -14,7 +14,9 @@ import type {
   Page,
   Role,
   User,
+  AssetTileLayer,
   adminUnitQuery,
+  assetFilterQuery,
   pageQuery,
 } from '@cityops/contracts';
 import type { ApiClient } from './client';
@@ -24,13 +26,11 @@ export type PageParams = { [K in keyof typeof pageQuery]?: z.output<(typeof page
 
 export type AdminUnitListQuery = z.input<typeof adminUnitQuery> & PageParams;
 
-/** Filters of GET /api/v1/assets (CONTRACT.md, "Resources every module shares"). */
-export interface AssetListQuery extends PageParams {
-  type?: AssetType;
-  q?: string;
-  adminUnit?: string;
-  bbox?: string;
-}
+/**
+ * Filters of GET /api/v1/assets and of its GeoJSON layer, named as the contract names them,
+ * in their query-string form (`type` and `status` take comma-separated lists).
+ */
+export type AssetListQuery = { [K in keyof typeof assetFilterQuery]?: string } & PageParams;
 
 /** Properties of a feature of GET /api/v1/layers/admin-units.geojson. */
 export type AdminUnitFeatureProperties = Pick<
@@ -101,7 +101,7 @@ export function createApi(client: ApiClient) {
           signal,
         }),
       /** Vector tiles of a layer (an asset type, or `assets` for all); the source-layer has the same name. */
-      tilesUrl: (layer: AssetType | 'assets') =>
+      tilesUrl: (layer: AssetTileLayer) =>
         `${client.url(`/api/v1/tiles/${layer}`)}/{z}/{x}/{y}.mvt`,
     },
     users: {
