@@ -17,6 +17,9 @@ function Gate() {
     case 'checking':
       return (
         <main className="centered">
+          <div className="corner-switch">
+            <LanguageSwitch />
+          </div>
           <Loading label={t('session.checking')} />
         </main>
       );

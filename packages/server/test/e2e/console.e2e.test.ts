@@ -321,6 +321,25 @@ describe('navigation by role', () => {
   });
 });
 
+describe('unreachable server', () => {
+  it('says so on the sign-in page and in a banner', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const w = await watchedPage(context);
+      // The page loads, then every API call fails as if the server went away.
+      await w.page.route('**/api/**', (route) => route.abort('connectionrefused'));
+      await signIn(w.page, ADMIN);
+      await w.page.getByText('Không kết nối được máy chủ CityOps.', { exact: false }).waitFor();
+      expect(await w.page.getByTestId('connection-banner').isVisible()).toBe(true);
+      await screenshot(w.page, '08-unreachable');
+      // Only the refused requests themselves may be logged.
+      expectNoConsoleErrors(w, [/net::ERR_CONNECTION_REFUSED/]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('citizen app', () => {
   it('loads at /citizen/ as an installable app with its language switch', async () => {
     const context = await browser.newContext({
@@ -364,7 +383,7 @@ describe('citizen app', () => {
         return Promise.race([nav.serviceWorker.ready.then((r) => r.scope), timeout]);
       });
       expect(scope).toBe(`${base}/citizen/`);
-      await screenshot(page, '08-citizen-vi');
+      await screenshot(page, '09-citizen-vi');
 
       const toEnglish = page.getByRole('button', { name: 'English' });
       expect(await toEnglish.textContent()).toBe('English');
@@ -375,7 +394,7 @@ describe('citizen app', () => {
       );
       await page.getByTestId('public-map-link').click();
       await page.getByRole('heading', { name: 'Public map' }).waitFor();
-      await screenshot(page, '09-citizen-en-map');
+      await screenshot(page, '10-citizen-en-map');
       expectNoConsoleErrors(w);
     } finally {
       await context.close();
