@@ -33,7 +33,7 @@ import { unknownUnitCodes, withDescendants } from '../geo/unit-tree.js';
 import * as repo from './assets.repo.js';
 import { checkAsset, checkPatch } from './assets.validate.js';
 import type { ResolvedFilter } from './filters.js';
-import { importRows, type FileProblems, type ImportOptions, type ImportRow } from './import.js';
+import { importRows, type ImportOptions, type ImportRow } from './import.js';
 import { parseCsv } from './import-csv.js';
 import { parseGeoJson } from './import-geojson.js';
 import {
@@ -342,7 +342,7 @@ export class AssetsService {
     items: AssetCreateInput[],
     opts: ImportOptions = {},
   ): Promise<AssetImportResult> {
-    const rows: ImportRow[] = items.map((input, i) => ({
+    const rows = items.map((input, i): ImportRow => ({
       line: i + 1,
       label: 'item',
       input,
@@ -356,30 +356,20 @@ export class AssetsService {
    * FeatureCollection (import-geojson.ts). All or nothing, as importItems.
    */
   importFile(actor: Actor, file: ImportFile, opts: ImportOptions = {}): Promise<AssetImportResult> {
-    const parsed = file.format === 'csv' ? parseCsv(file.content) : parseGeoJson(file.content);
-    return this.importRows(
-      actor,
-      parsed.rows,
-      { source: file.format, ...opts },
-      {
-        label: file.format === 'csv' ? 'line' : 'feature',
-        problems: parsed.problems,
-      },
-    );
+    const rows = file.format === 'csv' ? parseCsv(file.content) : parseGeoJson(file.content);
+    return this.importRows(actor, rows, { source: file.format, ...opts });
   }
 
   private importRows(
     actor: Actor,
-    rows: ImportRow[],
+    rows: Iterable<ImportRow>,
     opts: ImportOptions,
-    fromFile?: FileProblems,
   ): Promise<AssetImportResult> {
     return importRows(
       { db: this.db, audit: this.audit, now: this.clock.now(), today: this.geo.today() },
       actor,
       rows,
       opts,
-      fromFile,
     );
   }
 

@@ -13,12 +13,11 @@
  *   ignored here (the id and unit are the server's).
  * An empty cell is an absent value. Any other column is refused.
  */
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { assetTypeCatalogue, assetTypes, type AssetType } from '@cityops/contracts';
-import type { ImportProblem } from '@cityops/contracts';
 import type { ImportRow } from './import.js';
 import { parseWkt } from './wkt.js';
+import { CsvSyntaxError, readCsv, type CsvRecord } from './csv-reader.js';
 
 const FIXED = [
   'type',
@@ -35,12 +34,6 @@ const FIXED = [
 ];
 const IGNORED = ['id', 'adminUnit', 'createdAt', 'updatedAt'];
 const PROPERTY_PREFIX = 'properties.';
-
-export interface ParsedFile {
-  rows: ImportRow[];
-  /** Problems found while reading the file itself (header, cells, quoting). */
-  problems: ImportProblem[];
-}
 
 /** The kind of value a type's property wants, to read a CSV cell as that. */
 type CellKind = 'number' | 'boolean' | 'json' | 'string' | 'free';
@@ -88,138 +81,208 @@ function cellValue(kind: CellKind, cell: string): unknown {
   }
 }
 
-export function parseCsv(text: string): ParsedFile {
-  const problems: ImportProblem[] = [];
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  } catch (err) {
-    const e = err as { lines?: number; message: string };
-    return { rows: [], problems: [{ line: e.lines ?? 1, field: '(file)', reason: e.message }] };
-  }
-  const [header, ...body] = records;
-  if (!header)
-    return { rows: [], problems: [{ line: 1, field: '(file)', reason: 'the file is empty' }] };
+type GeometryColumn = 'lon' | 'wkt' | 'geometry';
+type Problems = NonNullable<ImportRow['problems']>;
 
-  // The header: fixed names in any case, properties.<name> as written.
-  const names = header.record.map((h) => {
-    const fixed = [...FIXED, ...IGNORED].find((f) => f.toLowerCase() === h.toLowerCase());
-    return fixed ?? h;
-  });
+/** Maps a path of the asset to the file's column, for one way of giving the location. */
+function fieldMapper(columns: Set<string>, geometry: GeometryColumn) {
+  return (path: string): string => {
+    if (path.startsWith('geometry')) {
+      if (geometry !== 'lon') return geometry;
+      return path === 'geometry.coordinates.1' ? 'lat' : 'lon';
+    }
+    if (path.startsWith(PROPERTY_PREFIX)) {
+      const name = path.slice(PROPERTY_PREFIX.length).split('.')[0]!;
+      if (columns.has(PROPERTY_PREFIX + name)) return PROPERTY_PREFIX + name;
+      return columns.has('properties') ? 'properties' : path;
+    }
+    if (path.startsWith('tags')) return 'tags';
+    return path === '(root)' ? '(row)' : path;
+  };
+}
+
+/** Checks the header; answers the column names (fixed ones in their canonical case). */
+function readHeader(header: CsvRecord, problems: Problems): string[] {
+  const names = header.cells.map(
+    (h) => [...FIXED, ...IGNORED].find((f) => f.toLowerCase() === h.toLowerCase()) ?? h,
+  );
   names.forEach((n, i) => {
-    if (names.indexOf(n) !== i)
-      problems.push({ line: 1, field: n, reason: 'the column appears twice' });
+    if (names.indexOf(n) !== i) problems.push({ field: n, reason: 'the column appears twice' });
     else if (
       !FIXED.includes(n) &&
       !IGNORED.includes(n) &&
       !(n.startsWith(PROPERTY_PREFIX) && n.length > PROPERTY_PREFIX.length)
     )
       problems.push({
-        line: 1,
         field: n || `(column ${i + 1})`,
         reason: 'unknown column (use properties.<name> for a property of the type)',
       });
   });
   for (const required of ['type', 'code', 'name']) {
     if (!names.includes(required))
-      problems.push({ line: 1, field: required, reason: 'the column is missing' });
+      problems.push({ field: required, reason: 'the column is missing' });
   }
-  const hasPoint = names.includes('lon') && names.includes('lat');
-  if (!hasPoint && !names.includes('wkt') && !names.includes('geometry'))
+  if (
+    !(names.includes('lon') && names.includes('lat')) &&
+    !names.includes('wkt') &&
+    !names.includes('geometry')
+  )
     problems.push({
-      line: 1,
       field: 'lon',
       reason: 'no location columns: give lon and lat, wkt or geometry',
     });
-  if (problems.length) return { rows: [], problems };
+  return names;
+}
 
-  const rows: ImportRow[] = [];
-  for (const { record, info } of body) {
-    const line = info.lines;
-    if (record.length !== names.length) {
-      problems.push({
-        line,
-        field: '(row)',
-        reason: `has ${record.length} cells where the header has ${names.length}`,
-      });
+/** A cell, or undefined when the column is absent or the cell empty. */
+function cellAt(cells: string[], i: number): string | undefined {
+  return i >= 0 && cells[i] !== '' ? cells[i] : undefined;
+}
+
+/** The rows of a CSV file, read one at a time; unreadable rows carry their problems. */
+export function* parseCsv(text: string): Generator<ImportRow> {
+  const records = readCsv(text);
+  try {
+    yield* rowsOf(records);
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    yield { line: err.line, label: 'line', problems: [{ field: '(file)', reason: err.message }] };
+  }
+}
+
+function* rowsOf(records: Generator<CsvRecord>): Generator<ImportRow> {
+  const first = records.next();
+  if (first.done) {
+    yield { line: 1, label: 'line', problems: [{ field: '(file)', reason: 'the file is empty' }] };
+    return;
+  }
+  const header = first.value;
+  const headerProblems: Problems = [];
+  const names = readHeader(header, headerProblems);
+  if (headerProblems.length) {
+    yield { line: header.line, label: 'line', problems: headerProblems };
+    return;
+  }
+  const col = (name: string) => names.indexOf(name);
+  const at = {
+    type: col('type'),
+    code: col('code'),
+    name: col('name'),
+    lon: col('lon'),
+    lat: col('lat'),
+    wkt: col('wkt'),
+    geometry: col('geometry'),
+    status: col('status'),
+    agencyCode: col('agencyCode'),
+    tags: col('tags'),
+    properties: col('properties'),
+  };
+  const propertyColumns = names.flatMap((n, i) =>
+    n.startsWith(PROPERTY_PREFIX) ? [{ i, name: n.slice(PROPERTY_PREFIX.length) }] : [],
+  );
+  const columns = new Set(names);
+  const mappers = {
+    lon: fieldMapper(columns, 'lon'),
+    wkt: fieldMapper(columns, 'wkt'),
+    geometry: fieldMapper(columns, 'geometry'),
+  };
+  const missingLocation: GeometryColumn = at.lon >= 0 ? 'lon' : at.wkt >= 0 ? 'wkt' : 'geometry';
+
+  for (const { line, cells } of records) {
+    if (cells.length !== names.length) {
+      const reason = `has ${cells.length} cells where the header has ${names.length}`;
+      yield { line, label: 'line', problems: [{ field: '(row)', reason }] };
       continue;
     }
-    const cell = new Map<string, string>();
-    names.forEach((n, i) => {
-      if (record[i] !== '') cell.set(n, record[i]!);
-    });
-    const before = problems.length;
-    const bad = (field: string, reason: string) => problems.push({ line, field, reason });
-    const type = cell.get('type');
+    const problems: Problems = [];
+    const type = cellAt(cells, at.type);
     const knownType = assetTypes.includes(type as AssetType) ? (type as AssetType) : undefined;
 
     // The location: exactly one of lon/lat, wkt, geometry.
-    const forms = [cell.has('lon') || cell.has('lat'), cell.has('wkt'), cell.has('geometry')];
-    const geometryColumn = forms[0] ? 'lon' : forms[1] ? 'wkt' : 'geometry';
+    const lonText = cellAt(cells, at.lon);
+    const latText = cellAt(cells, at.lat);
+    const wkt = cellAt(cells, at.wkt);
+    const geojson = cellAt(cells, at.geometry);
+    const given = [
+      lonText !== undefined || latText !== undefined,
+      wkt !== undefined,
+      geojson !== undefined,
+    ];
+    const form: GeometryColumn = given[0]
+      ? 'lon'
+      : given[1]
+        ? 'wkt'
+        : given[2]
+          ? 'geometry'
+          : missingLocation;
     let geometry: unknown;
-    if (forms.filter(Boolean).length > 1)
-      bad('geometry', 'give one of lon/lat, wkt or geometry, not several');
-    else if (forms[0]) {
-      const lon = Number(cell.get('lon'));
-      const lat = Number(cell.get('lat'));
-      if (!cell.has('lon') || !Number.isFinite(lon))
-        bad('lon', cell.has('lon') ? 'not a number' : 'required with lat');
-      if (!cell.has('lat') || !Number.isFinite(lat))
-        bad('lat', cell.has('lat') ? 'not a number' : 'required with lon');
+    if (given.filter(Boolean).length > 1)
+      problems.push({
+        field: 'geometry',
+        reason: 'give one of lon/lat, wkt or geometry, not several',
+      });
+    else if (form === 'lon' && given[0]) {
+      const lon = Number(lonText);
+      const lat = Number(latText);
+      if (lonText === undefined || !Number.isFinite(lon))
+        problems.push({
+          field: 'lon',
+          reason: lonText === undefined ? 'required with lat' : 'not a number',
+        });
+      if (latText === undefined || !Number.isFinite(lat))
+        problems.push({
+          field: 'lat',
+          reason: latText === undefined ? 'required with lon' : 'not a number',
+        });
       geometry = { type: 'Point', coordinates: [lon, lat] };
-    } else if (forms[1]) {
+    } else if (form === 'wkt' && wkt !== undefined) {
       try {
-        geometry = parseWkt(cell.get('wkt')!);
+        geometry = parseWkt(wkt);
       } catch (err) {
-        bad('wkt', `not valid WKT: ${(err as Error).message}`);
+        problems.push({ field: 'wkt', reason: `not valid WKT: ${(err as Error).message}` });
       }
-    } else if (forms[2]) {
+    } else if (form === 'geometry' && geojson !== undefined) {
       try {
-        geometry = JSON.parse(cell.get('geometry')!) as unknown;
+        geometry = JSON.parse(geojson) as unknown;
       } catch {
-        bad('geometry', 'not GeoJSON (JSON text of a geometry)');
+        problems.push({ field: 'geometry', reason: 'not GeoJSON (JSON text of a geometry)' });
       }
-    } else
-      bad(hasPoint ? 'lon' : names.includes('wkt') ? 'wkt' : 'geometry', 'the location is missing');
+    } else problems.push({ field: form, reason: 'the location is missing' });
 
     let properties: Record<string, unknown> = {};
-    if (cell.has('properties')) {
+    const json = cellAt(cells, at.properties);
+    if (json !== undefined) {
       try {
-        const p = JSON.parse(cell.get('properties')!) as unknown;
+        const p = JSON.parse(json) as unknown;
         if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error();
         properties = p as Record<string, unknown>;
       } catch {
-        bad('properties', 'not a JSON object');
+        problems.push({ field: 'properties', reason: 'not a JSON object' });
       }
     }
-    for (const [n, v] of cell) {
-      if (!n.startsWith(PROPERTY_PREFIX)) continue;
-      const name = n.slice(PROPERTY_PREFIX.length);
-      properties[name] = cellValue(kindOf(knownType, name), v);
+    for (const { i, name } of propertyColumns) {
+      const v = cellAt(cells, i);
+      if (v !== undefined) properties[name] = cellValue(kindOf(knownType, name), v);
+    }
+    if (problems.length) {
+      yield { line, label: 'line', problems };
+      continue;
     }
 
-    if (problems.length > before) continue;
-    const status = cell.get('status');
-    const agencyCode = cell.get('agencyCode');
-    const tags = cell.get('tags');
-    rows.push({
+    const status = cellAt(cells, at.status);
+    const tags = cellAt(cells, at.tags);
+    yield {
       line,
       label: 'line',
       statusGiven: status !== undefined,
       input: {
         type,
-        code: cell.get('code'),
-        name: cell.get('name'),
+        code: cellAt(cells, at.code),
+        name: cellAt(cells, at.name),
         geometry,
         properties,
         ...(status !== undefined ? { status } : {}),
-        agencyCode: agencyCode ?? null,
+        agencyCode: cellAt(cells, at.agencyCode) ?? null,
         tags: tags
           ? tags
               .split(';')
@@ -227,21 +290,7 @@ export function parseCsv(text: string): ParsedFile {
               .filter(Boolean)
           : [],
       },
-      fieldOf: (path) => {
-        if (path.startsWith('geometry')) {
-          if (geometryColumn !== 'lon') return geometryColumn;
-          if (path === 'geometry.coordinates.1') return 'lat';
-          return 'lon';
-        }
-        if (path.startsWith(PROPERTY_PREFIX)) {
-          const name = path.slice(PROPERTY_PREFIX.length).split('.')[0]!;
-          if (cell.has(PROPERTY_PREFIX + name)) return PROPERTY_PREFIX + name;
-          return cell.has('properties') ? 'properties' : path;
-        }
-        if (path.startsWith('tags')) return 'tags';
-        return path === '(root)' ? '(row)' : path;
-      },
-    });
+      fieldOf: mappers[form],
+    };
   }
-  return { rows, problems };
 }

@@ -7,35 +7,34 @@
  * ignored; any other key is refused. Problems name the feature by its number
  * (1 = the first).
  */
-import type { ImportProblem } from '@cityops/contracts';
 import { ValidationError } from '../core/errors.js';
 import type { ImportRow } from './import.js';
-import type { ParsedFile } from './import-csv.js';
 
 const IGNORED = new Set(['id', 'adminUnit', 'createdAt', 'updatedAt']);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
 
-export function parseGeoJson(doc: unknown): ParsedFile {
+export function* parseGeoJson(doc: unknown): Generator<ImportRow> {
   if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     throw ValidationError.field('(root)', 'must be a GeoJSON FeatureCollection');
   }
-  const rows: ImportRow[] = [];
-  const problems: ImportProblem[] = [];
-  (doc.features as unknown[]).forEach((feature, i) => {
+  const features = doc.features as unknown[];
+  for (let i = 0; i < features.length; i++) {
+    const feature = features[i];
     const line = i + 1;
     if (!isObject(feature) || feature.type !== 'Feature') {
-      problems.push({ line, field: 'type', reason: 'not a GeoJSON Feature' });
-      return;
+      yield {
+        line,
+        label: 'feature',
+        problems: [{ field: 'type', reason: 'not a GeoJSON Feature' }],
+      };
+      continue;
     }
     if (!isObject(feature.properties)) {
-      problems.push({
-        line,
-        field: 'properties',
-        reason: 'a Feature needs properties with type, code and name',
-      });
-      return;
+      const reason = 'a Feature needs properties with type, code and name';
+      yield { line, label: 'feature', problems: [{ field: 'properties', reason }] };
+      continue;
     }
     const input: Record<string, unknown> = { geometry: feature.geometry ?? undefined };
     for (const [k, v] of Object.entries(feature.properties)) {
@@ -48,14 +47,18 @@ export function parseGeoJson(doc: unknown): ParsedFile {
               .filter(Boolean)
           : v;
     }
-    rows.push({
+    yield {
       line,
       label: 'feature',
       input,
       statusGiven: input.status !== undefined,
-      fieldOf: (path) =>
-        path.startsWith('geometry') ? path : path === '(root)' ? '(feature)' : `properties.${path}`,
-    });
-  });
-  return { rows, problems };
+      fieldOf: featureField,
+    };
+  }
+}
+
+/** A feature's own path for a field of the asset. */
+function featureField(path: string): string {
+  if (path.startsWith('geometry')) return path;
+  return path === '(root)' ? '(feature)' : `properties.${path}`;
 }

@@ -40,12 +40,14 @@ export interface ImportRow {
   /** Where the row is in its file: a line (CSV), a feature or an item number, from 1. */
   line: number;
   label: 'line' | 'feature' | 'item';
-  /** An asset to create as the file gave it (checked here). */
-  input: unknown;
+  /** An asset to create as the file gave it (checked here)… */
+  input?: unknown;
+  /** …or what made the row unreadable (field names are the file's). */
+  problems?: Array<{ field: string; reason: string }>;
   /** Whether the row gave a status (on update, a missing status stays). */
-  statusGiven: boolean;
+  statusGiven?: boolean;
   /** The file's own name for a field of the asset ("geometry.coordinates.0" → "lon"). */
-  fieldOf?: (path: string) => string;
+  fieldOf?: ((path: string) => string) | undefined;
 }
 
 export interface ImportOptions {
@@ -90,8 +92,12 @@ function reject(problems: Problem[]): never {
   );
 }
 
+/** A row that passed the checks in memory: only what the later steps need is kept. */
 interface Good {
-  row: ImportRow;
+  line: number;
+  label: ImportRow['label'];
+  statusGiven: boolean;
+  fieldOf: ImportRow['fieldOf'];
   checked: CheckedAsset;
   existing?: bulk.Existing;
 }
@@ -103,40 +109,43 @@ export interface ImportDeps {
   today: string;
 }
 
-/** Problems found while reading a file, before its rows could be built. */
-export interface FileProblems {
-  label: ImportRow['label'];
-  problems: ImportProblem[];
-}
-
+/**
+ * Imports rows, all or nothing. The rows are read once, as they come (a
+ * parser's generator), so that a file's cells and intermediate objects do not
+ * outlive their row.
+ */
 export async function importRows(
   deps: ImportDeps,
   actor: Actor,
-  rows: ImportRow[],
+  rows: Iterable<ImportRow>,
   opts: ImportOptions,
-  fromFile?: FileProblems,
 ): Promise<AssetImportResult> {
   const mode = opts.mode ?? 'create';
   const scope = opts.scope ?? { all: true };
-  const problems: Problem[] = (fromFile?.problems ?? []).map((p) => ({
-    ...p,
-    label: fromFile!.label,
-  }));
-  const problem = (row: ImportRow, path: string, reason: string) =>
+  const problems: Problem[] = [];
+  const problem = (
+    at: { line: number; label: ImportRow['label']; fieldOf?: ImportRow['fieldOf'] },
+    path: string,
+    reason: string,
+  ) =>
     problems.push({
-      line: row.line,
-      label: row.label,
-      field: row.fieldOf ? row.fieldOf(path) : path,
+      line: at.line,
+      label: at.label,
+      field: at.fieldOf ? at.fieldOf(path) : path,
       reason,
     });
-
-  if (rows.length === 0 && problems.length === 0)
-    throw ValidationError.field('(file)', 'holds no assets to import');
 
   // 1. In memory: schemas, and codes repeated within the file.
   const good: Good[] = [];
   const seen = new Map<string, number>();
+  let count = 0;
   for (const row of rows) {
+    count++;
+    if (row.problems) {
+      for (const p of row.problems)
+        problem({ line: row.line, label: row.label }, p.field, p.reason);
+      continue;
+    }
     const checked = checkAsset(row.input);
     if (!checked.ok) {
       for (const e of checked.errors) problem(row, e.path, e.message);
@@ -150,8 +159,15 @@ export async function importRows(
       continue;
     }
     seen.set(key, row.line);
-    good.push({ row, checked: checked.value });
+    good.push({
+      line: row.line,
+      label: row.label,
+      statusGiven: row.statusGiven ?? false,
+      fieldOf: row.fieldOf,
+      checked: checked.value,
+    });
   }
+  if (count === 0) throw ValidationError.field('(file)', 'holds no assets to import');
 
   const importId = newId();
   try {
@@ -165,9 +181,9 @@ export async function importRows(
         const e = existing.get(`${g.checked.asset.type}\u0000${g.checked.asset.code}`);
         if (!e) continue;
         if (mode === 'create') {
-          problem(g.row, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
+          problem(g, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
         } else if (!scopeIncludes(scope, e.admin_unit_code, e.agency_code)) {
-          problem(g.row, 'code', `the ${e.type} with this code is outside your area`);
+          problem(g, 'code', `the ${e.type} with this code is outside your area`);
         } else g.existing = e;
       }
       const agencies = [
@@ -179,7 +195,7 @@ export async function importRows(
         const unknown = new Set(await unknownAgencies(tx, agencies));
         for (const g of good) {
           const a = g.checked.asset.agencyCode;
-          if (a && unknown.has(a)) problem(g.row, 'agencyCode', `no agency has the code ${a}`);
+          if (a && unknown.has(a)) problem(g, 'agencyCode', `no agency has the code ${a}`);
         }
       }
       const shapes = good.flatMap((g, i) =>
@@ -189,7 +205,7 @@ export async function importRows(
       );
       for (let k = 0; k < shapes.length; k += BATCH) {
         for (const bad of await bulk.invalidGeometries(tx, shapes.slice(k, k + BATCH))) {
-          problem(good[bad.i]!.row, 'geometry', `not a valid geometry: ${bad.reason}`);
+          problem(good[bad.i]!, 'geometry', `not a valid geometry: ${bad.reason}`);
         }
       }
       if (problems.length) reject(problems);
@@ -197,13 +213,13 @@ export async function importRows(
       // 3. Write, then check that every asset landed inside the caller's area.
       const toCreate = good.filter((g) => !g.existing);
       const toUpdate = good.filter((g) => g.existing);
-      const lineOf = new Map<string, ImportRow>();
+      const goodOf = new Map<string, Good>();
       const createdIds: string[] = [];
       const placed: bulk.Placed[] = [];
       for (let k = 0; k < toCreate.length; k += BATCH) {
         const batch = toCreate.slice(k, k + BATCH).map((g) => {
           const id = newId();
-          lineOf.set(id, g.row);
+          goodOf.set(id, g);
           createdIds.push(id);
           return bulkRow(id, g);
         });
@@ -211,7 +227,7 @@ export async function importRows(
       }
       for (let k = 0; k < toUpdate.length; k += BATCH) {
         const batch = toUpdate.slice(k, k + BATCH).map((g) => {
-          lineOf.set(g.existing!.id, g.row);
+          goodOf.set(g.existing!.id, g);
           return bulkRow(g.existing!.id, g);
         });
         placed.push(...(await bulk.updateBatch(tx, batch, deps.today, deps.now)));
@@ -219,11 +235,10 @@ export async function importRows(
       if (!scope.all) {
         for (const p of placed) {
           if (!scopeIncludes(scope, p.admin_unit_code, p.agency_code)) {
-            const row = lineOf.get(p.id)!;
-            const where = (row.input as { geometry?: { type?: string } } | null)?.geometry?.type;
+            const g = goodOf.get(p.id)!;
             problem(
-              row,
-              where === 'Point' ? 'geometry.coordinates' : 'geometry',
+              g,
+              g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry',
               `lies in admin unit ${p.admin_unit_code ?? '(none)'}, outside your area`,
             );
           }
@@ -239,12 +254,12 @@ export async function importRows(
         after: {
           source: opts.source ?? 'api',
           mode,
-          rows: rows.length,
+          rows: count,
           created: createdIds.length,
           updated: updatedIds.length,
           firstCreatedId: createdIds[0] ?? null,
           lastCreatedId: createdIds[createdIds.length - 1] ?? null,
-          ...(rows.length <= LIST_IDS_UP_TO ? { createdIds, updatedIds } : {}),
+          ...(count <= LIST_IDS_UP_TO ? { createdIds, updatedIds } : {}),
         },
       });
       return { created: createdIds.length, updated: updatedIds.length, importId };
@@ -271,7 +286,7 @@ function bulkRow(id: string, g: Good): bulk.BulkRow {
     properties: a.properties,
     // On create an empty value means none; on update it removes the stored one.
     secrets: sealWriteOnly(g.existing ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly)),
-    status: g.row.statusGiven || !g.existing ? a.status : null,
+    status: g.statusGiven || !g.existing ? a.status : null,
     agency_code: a.agencyCode,
     tags: a.tags,
     search_text: foldText(`${a.code} ${a.name}`),
