@@ -13,7 +13,13 @@ export async function createEventBus(
 ): Promise<EventBus> {
   if (!config.natsUrl) return new InProcessBus(log);
   const { NatsBus } = await import('./nats.js');
-  return NatsBus.connect({ url: config.natsUrl, log });
+  try {
+    return await NatsBus.connect({ url: config.natsUrl, log });
+  } catch (err) {
+    throw new Error(
+      `CITYOPS_NATS_URL: cannot use NATS JetStream at ${config.natsUrl}: ${(err as Error).message}`,
+    );
+  }
 }
 
 /** The bus as a module: its readiness, and closing it last (after the writer has published). */

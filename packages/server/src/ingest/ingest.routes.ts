@@ -8,6 +8,7 @@ import { ingestResultSchema } from '@cityops/contracts';
 import type { App } from '../core/http/app.js';
 import { principalOf } from '../core/http/app.js';
 import { ForbiddenError } from '../core/errors.js';
+import { toAppError } from '../core/http/problem.js';
 import { DeviceRateLimitedError, type IngestPipeline } from './pipeline.js';
 
 export function ingestRoutes(pipeline: IngestPipeline) {
@@ -34,7 +35,7 @@ export function ingestRoutes(pipeline: IngestPipeline) {
           },
           config: { access: 'authenticated' },
           onError: (_request, _reply, err, done) => {
-            pipeline.countRefusal(err);
+            pipeline.countRefusal(err, toAppError(err));
             done();
           },
         },
@@ -44,7 +45,9 @@ export function ingestRoutes(pipeline: IngestPipeline) {
             throw new ForbiddenError('Only a device key (cod_…) may send events here.');
           }
           try {
-            const result = await pipeline.submitPayload(caller.id, request.body as Buffer, 'http');
+            // A Buffer (application/json) or a string (text/plain, from simple devices).
+            const body = request.body as Buffer | string;
+            const result = await pipeline.submitPayload(caller.id, body, 'http');
             return await reply.status(result.accepted > 0 ? 202 : 200).send(result);
           } catch (err) {
             if (err instanceof DeviceRateLimitedError) {

@@ -196,10 +196,13 @@ export class IngestPipeline {
     return { accepted, duplicates: results.length - accepted, results };
   }
 
-  /** Counts a refusal the pipeline did not see itself (a bad key at the HTTP edge). */
-  countRefusal(err: unknown): void {
+  /**
+   * Counts a refusal the pipeline did not see itself (a bad key, a body over
+   * the limit or not JSON at the HTTP edge); `as` is the error as the client sees it.
+   */
+  countRefusal(err: unknown, as: AppError): void {
     if (typeof err === 'object' && err !== null && this.counted.has(err)) return;
-    this.rejected.inc({ reason: reasonOf(err) });
+    this.rejected.inc({ reason: reasonOf(as) });
   }
 
   private refuse(deviceId: string, err: unknown): unknown {

@@ -138,6 +138,12 @@ export class StreamHub {
   }
 
   private async take(batch: readonly StoredEvent[]): Promise<void> {
+    if (this.clients.size === 0) {
+      // Nobody to keep in order for: just follow along, without reading the store.
+      for (const e of batch) if (e.seq > this.lastSeq) this.lastSeq = e.seq;
+      this.pending.clear();
+      return;
+    }
     for (const e of batch) if (e.seq > this.lastSeq) this.pending.set(e.seq, e);
     while (this.pending.size > 0) {
       let e = this.pending.get(this.lastSeq + 1);

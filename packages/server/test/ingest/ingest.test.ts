@@ -172,13 +172,29 @@ describeEachDb('HTTP ingest', (kind) => {
     ).toBeGreaterThanOrEqual(3);
   });
 
-  it('refuses a body over the size limit with 413', async () => {
-    const { cityops } = t();
+  it('refuses a body over the size limit with 413, and one that is not JSON with 400', async () => {
+    const { cityops, admin } = t();
     const big = JSON.stringify(
       Array.from({ length: 1000 }, () => ({ type: 'heartbeat', data: { pad: 'x'.repeat(5000) } })),
     );
+    const rejected = async (reason: string) =>
+      metricValue(
+        (await admin.get('/metrics')).body,
+        'cityops_ingest_rejected_total',
+        `reason="${reason}"`,
+      );
+    const [tooLarge, malformed] = [await rejected('too_large'), await rejected('malformed')];
     const res = await ingest(cityops, device.key, big);
     expect(res.statusCode).toBe(413);
+    const text = await cityops.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest',
+      headers: { authorization: `Bearer ${device.key}`, 'content-type': 'text/plain' },
+      payload: 'heartbeat',
+    });
+    expect(text.statusCode).toBe(400);
+    expect(await rejected('too_large')).toBe(tooLarge + 1);
+    expect(await rejected('malformed')).toBe(malformed + 1);
   });
 
   it('keeps each asset’s latest state per event type; a late event does not hide a newer one', async () => {
