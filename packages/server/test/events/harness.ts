@@ -50,7 +50,7 @@ export async function startCityOps(
     ...opts.options,
     config: testConfig(opts.env),
     db,
-    log: false,
+    log: opts.options?.log ?? false,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   await cityops.app.ready();

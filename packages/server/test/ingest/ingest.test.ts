@@ -2,6 +2,8 @@
  * POST /api/v1/ingest: stored after commit, idempotent retries, all or nothing
  * per request, bad payloads refused, counted and not stored, keys checked.
  */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../support/db.js';
 import { sql } from '../../src/core/db/sql.js';
@@ -247,5 +249,34 @@ describeEachDb('HTTP ingest rate limit', (kind) => {
     }
     const metrics = (await admin.get('/metrics')).body;
     expect(metricValue(metrics, 'cityops_ingest_rejected_total', 'reason="rate_limited"')).toBe(1);
+  });
+});
+
+const logLines: string[] = [];
+const captured = pino(
+  { level: 'info' },
+  new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logLines.push(chunk.toString());
+      cb();
+    },
+  }),
+);
+
+describeEachDb('HTTP ingest logging', (kind) => {
+  const t = useEventsApp(kind, { options: { log: captured } });
+
+  it('logs a refused payload with the device id, never the key', async () => {
+    const { cityops, admin } = t();
+    const [ward] = (await pickWards(cityops.db, 1)) as [Ward];
+    const d = await buildDeviceOnNewAsset(cityops, admin, ward);
+    logLines.length = 0;
+    const res = await ingest(cityops, d.key, { type: 'status', data: { status: 'sleepy' } });
+    expect(res.statusCode).toBe(400);
+    const refusal = logLines
+      .map((l) => JSON.parse(l) as { msg: string; deviceId?: string; reason?: string })
+      .find((l) => l.msg === 'ingest refused');
+    expect(refusal).toMatchObject({ deviceId: d.id, reason: 'invalid' });
+    expect(logLines.join('\n')).not.toContain(d.key);
   });
 });
