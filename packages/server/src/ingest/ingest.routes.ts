@@ -9,6 +9,7 @@ import type { App } from '../core/http/app.js';
 import { principalOf } from '../core/http/app.js';
 import { ForbiddenError } from '../core/errors.js';
 import { toAppError } from '../core/http/problem.js';
+import { BusyError } from '../events/writer.js';
 import { DeviceRateLimitedError, type IngestPipeline } from './pipeline.js';
 
 export function ingestRoutes(pipeline: IngestPipeline) {
@@ -52,6 +53,8 @@ export function ingestRoutes(pipeline: IngestPipeline) {
           } catch (err) {
             if (err instanceof DeviceRateLimitedError) {
               reply.header('retry-after', String(err.retryAfterSeconds));
+            } else if (err instanceof BusyError) {
+              reply.header('retry-after', '1');
             }
             throw err;
           }

@@ -27,9 +27,14 @@ export interface ClientLimits {
   hardMaxUnsent: number;
 }
 
-/** An event as one SSE frame: `id:` the seq, `event:` the kind, `data:` the JSON. */
+/**
+ * An event as one SSE frame: `id:` the seq, `event:` the kind, `data:` the
+ * JSON. Alert changes stored as `alert.*` events go out as `event: alert`, so
+ * they resume with Last-Event-ID like everything else.
+ */
 export function frameOf(e: StoredEvent): string {
-  return `id: ${e.seq}\nevent: event\ndata: ${JSON.stringify(e)}\n\n`;
+  const kind = e.type.startsWith('alert.') ? 'alert' : 'event';
+  return `id: ${e.seq}\nevent: ${kind}\ndata: ${JSON.stringify(e)}\n\n`;
 }
 
 /** Fast membership tests for a filter, built once per client. */

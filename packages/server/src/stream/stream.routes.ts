@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/stream: live events as Server-Sent Events. `id:` is the event's
- * seq, `event:` its kind (`event`), `data:` its JSON. Filters: `types`
+ * seq, `event:` its kind (`event`, or `alert` for `alert.*` events), `data:` its JSON. Filters: `types`
  * (comma-separated, `fire.*` for a prefix), `adminUnit` (with the units under
  * it), `asset`; the caller's scope always applies. `Last-Event-ID` (or
  * `?lastEventId=`) replays what was missed, then goes live.

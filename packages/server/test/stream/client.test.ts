@@ -1,7 +1,7 @@
 /** One stream client's pacing: a client that stops reading is dropped; a burst alone is not. */
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { SseClient } from '../../src/stream/client.js';
+import { SseClient, frameOf } from '../../src/stream/client.js';
 
 /** A socket that takes writes but never sends them (a client that stopped reading) until told. */
 function socket() {
@@ -89,4 +89,24 @@ it('skips live events the replay already sent, in order', () => {
   c.goLive();
   c.offer(14, frame(14));
   expect(chunks.map((x) => Number(/^id: (\d+)/.exec(x)![1]))).toEqual([11, 12, 13, 14]);
+});
+
+it('frames alert.* events as `event: alert`, the others as `event: event`', () => {
+  const e = {
+    seq: 7,
+    id: '0190f5a0-0000-7000-8000-000000000000',
+    type: 'alert.opened',
+    source: 'rule',
+    assetId: null,
+    deviceId: null,
+    deviceEventId: null,
+    observedAt: '2026-01-01T00:00:00.000Z',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    data: {},
+    adminUnit: null,
+    agencyCode: null,
+    assetType: null,
+  };
+  expect(frameOf(e)).toMatch(/^id: 7\nevent: alert\ndata: \{.*\}\n\n$/);
+  expect(frameOf({ ...e, type: 'fire.alarm' })).toMatch(/^id: 7\nevent: event\n/);
 });
