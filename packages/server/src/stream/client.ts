@@ -81,16 +81,29 @@ export class SseClient {
 
   /** A live event from the hub (already known to match). */
   offer(seq: number, frame: string): void {
-    if (this.isClosed) return;
-    if (this.live) {
-      this.write(seq, frame);
+    this.offerAll([{ seq, frame }]);
+  }
+
+  /** Live events in seq order (already known to match), written to the socket at once. */
+  offerAll(items: ReadonlyArray<{ seq: number; frame: string }>): void {
+    if (this.isClosed || items.length === 0) return;
+    if (!this.live) {
+      if (this.buffer.length + items.length > this.limits.maxBuffered) {
+        this.drop('buffer_full');
+        return;
+      }
+      this.buffer.push(...items);
       return;
     }
-    if (this.buffer.length >= this.limits.maxBuffered) {
-      this.drop('buffer_full');
-      return;
+    let out = '';
+    for (const item of items) {
+      if (item.seq <= this.lastSent) continue;
+      out += item.frame;
+      this.lastSent = item.seq;
     }
-    this.buffer.push({ seq, frame });
+    if (out === '') return;
+    this.res.write(out);
+    this.checkPace();
   }
 
   /** A stored event from the replay. */

@@ -196,15 +196,16 @@ export class StreamHub {
     }
   }
 
+  /** Each event is serialized once; each client gets its share of a batch in one write. */
   private dispatch(events: readonly StoredEvent[]): void {
     if (this.clients.size === 0) return;
-    for (const e of events) {
-      let frame: string | undefined;
-      for (const c of this.clients) {
-        if (!c.matches(e)) continue;
-        frame ??= frameOf(e);
-        c.offer(e.seq, frame);
-      }
+    const frames = new Array<string | undefined>(events.length);
+    for (const c of this.clients) {
+      const items: Array<{ seq: number; frame: string }> = [];
+      events.forEach((e, i) => {
+        if (c.matches(e)) items.push({ seq: e.seq, frame: (frames[i] ??= frameOf(e)) });
+      });
+      c.offerAll(items);
     }
   }
 
