@@ -71,6 +71,14 @@ export function streamRoutes(deps: {
         schema: {
           tags: ['stream'],
           summary: 'Live events (Server-Sent Events), resumable with Last-Event-ID',
+          description:
+            '`id:` is the event seq; `event:` is `event` (or `alert` for `alert.*` events); ' +
+            '`data:` the event JSON. Filters: `types` (comma-separated, `fire.*` for a prefix), ' +
+            '`adminUnit` (includes the units under it), `asset`; your scope always applies. ' +
+            'Send `Last-Event-ID` (or `?lastEventId=`) to get what you missed, then live events. ' +
+            'EventSource cannot send headers, so the token may be given as `?access_token=`. ' +
+            'A `: ping` comment comes every 15 s; a client that does not keep up is disconnected ' +
+            'and should reconnect with its last id.',
           querystring: querySchema,
         },
         config: { access: 'public' },
