@@ -6,8 +6,9 @@
  */
 import { machine, table, writeResults, type Figure, type Scenario } from './harness.js';
 import { startupScenario } from './scenarios/startup.js';
+import { assetsScenario } from './scenarios/assets.js';
 
-const scenarios: Scenario[] = [startupScenario];
+const scenarios: Scenario[] = [startupScenario, assetsScenario];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

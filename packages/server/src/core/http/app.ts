@@ -17,7 +17,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -27,6 +26,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { principalCan, actorOf, type Actor, type Principal } from '../auth/principal.js';
 import type { Metrics } from '../metrics.js';
 import { sendProblem } from './problem.js';
+import { compileSerializer } from './serializer.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -101,7 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compileSerializer);
   app.decorateRequest('principal', null);
 
   app.addHook('onRoute', (route) => {
