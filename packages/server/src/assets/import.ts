@@ -210,41 +210,53 @@ export async function importRows(
       }
       if (problems.length) reject(problems);
 
-      // 3. Write, then check that every asset landed inside the caller's area.
+      // 3. Place every asset, check it lands inside the caller's area, then write.
+      // Each batch is built while the previous statement runs.
       const toCreate = good.filter((g) => !g.existing);
       const toUpdate = good.filter((g) => g.existing);
       const goodOf = new Map<string, Good>();
       const createdIds: string[] = [];
-      const placed: bulk.Placed[] = [];
+      const creates: bulk.Batch[] = [];
+      const updates: bulk.Batch[] = [];
+      await bulk.startPlacing(tx);
+      let pending: Promise<void> = Promise.resolve();
+      const stage = async (rows: bulk.BulkRow[], into: bulk.Batch[]) => {
+        await pending;
+        pending = bulk.addPoints(tx, pointsOf(rows));
+        into.push(bulk.batchOf(rows));
+      };
       for (let k = 0; k < toCreate.length; k += BATCH) {
-        const batch = toCreate.slice(k, k + BATCH).map((g) => {
+        const rows = toCreate.slice(k, k + BATCH).map((g) => {
           const id = newId();
           goodOf.set(id, g);
           createdIds.push(id);
           return bulkRow(id, g);
         });
-        placed.push(...(await bulk.insertBatch(tx, batch, deps.today, deps.now)));
+        await stage(rows, creates);
       }
       for (let k = 0; k < toUpdate.length; k += BATCH) {
-        const batch = toUpdate.slice(k, k + BATCH).map((g) => {
+        const rows = toUpdate.slice(k, k + BATCH).map((g) => {
           goodOf.set(g.existing!.id, g);
           return bulkRow(g.existing!.id, g);
         });
-        placed.push(...(await bulk.updateBatch(tx, batch, deps.today, deps.now)));
+        await stage(rows, updates);
       }
+      await pending;
+      await bulk.placeAll(tx, deps.today);
       if (!scope.all) {
-        for (const p of placed) {
-          if (!scopeIncludes(scope, p.admin_unit_code, p.agency_code)) {
-            const g = goodOf.get(p.id)!;
-            problem(
-              g,
-              g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry',
-              `lies in admin unit ${p.admin_unit_code ?? '(none)'}, outside your area`,
-            );
-          }
+        for (const { id, unit } of await bulk.placedUnits(tx)) {
+          const g = goodOf.get(id)!;
+          if (scopeIncludes(scope, unit, g.checked.asset.agencyCode)) continue;
+          problem(
+            g,
+            g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry',
+            `lies in admin unit ${unit ?? '(none)'}, outside your area`,
+          );
         }
         if (problems.length) reject(problems);
       }
+      for (const batch of creates) await bulk.insertBatch(tx, batch, deps.now);
+      for (const batch of updates) await bulk.updateBatch(tx, batch, deps.now);
 
       const updatedIds = toUpdate.map((g) => g.existing!.id);
       await deps.audit.record(tx, actor, {
@@ -270,6 +282,15 @@ export async function importRows(
       throw new ConflictError('An asset with one of these codes was created meanwhile; try again.');
     throw err;
   }
+}
+
+function pointsOf(rows: bulk.BulkRow[]) {
+  return {
+    ids: rows.map((r) => r.id),
+    lons: rows.map((r) => r.lon),
+    lats: rows.map((r) => r.lat),
+    shapes: rows.map((r) => r.geometry),
+  };
 }
 
 function bulkRow(id: string, g: Good): bulk.BulkRow {

@@ -322,6 +322,46 @@ describeEachDb('assets: import', (kind) => {
     ]);
   });
 
+  it('places imported assets in the same admin units as admin_unit_at()', async () => {
+    const { cityops } = t();
+    const { sql } = await import('../../src/core/db/sql.js');
+    const items = [];
+    // A grid over the province and beyond it, and a few polygons placed by a point on them.
+    for (let lon = 105.3; lon <= 106.45; lon += 0.05) {
+      for (let lat = 21.2; lat <= 22.85; lat += 0.05) {
+        const at: [number, number] = [Number(lon.toFixed(4)), Number(lat.toFixed(4))];
+        items.push({
+          type: 'poi' as const,
+          code: `GRID-${at.join('_')}`,
+          name: 'g',
+          geometry: point(at),
+        });
+      }
+    }
+    for (const place of Object.values(places)) {
+      items.push({
+        type: 'poi' as const,
+        code: `GRID-SQ-${place.unit}`,
+        name: 's',
+        geometry: square(place.at, 500),
+      });
+    }
+    const { systemActor } = await import('../../src/core/auth/principal.js');
+    await cityops.assets.service.importItems(systemActor, items);
+    const rows = await cityops.db.query<{
+      code: string;
+      unit: string | null;
+      expected: string | null;
+    }>(sql`
+      SELECT code, admin_unit_code AS unit, admin_unit_at(geom, ${cityops.geo.service.today()}::date) AS expected
+      FROM assets WHERE code LIKE 'GRID-%'`);
+    expect(rows).toHaveLength(items.length);
+    expect(rows.filter((r) => r.unit !== r.expected)).toEqual([]);
+    // The grid reaches outside the province (no unit) and into many communes.
+    expect(rows.some((r) => r.unit === null)).toBe(true);
+    expect(new Set(rows.map((r) => r.unit)).size).toBeGreaterThan(50);
+  });
+
   it('refuses bad items given to the service by other modules', async () => {
     const { cityops } = t();
     const { systemActor } = await import('../../src/core/auth/principal.js');
