@@ -103,7 +103,8 @@ it('finds events the bus never brought with its poll', async () => {
   const client = sink();
   await hub.attach(client.res, { scope: { all: true } });
   committed = 3; // stored, never published
-  await new Promise((r) => setTimeout(r, 120));
+  const deadline = Date.now() + 3000;
+  while (client.ids.length < 3 && Date.now() < deadline) await settle();
   expect(client.ids).toEqual([1, 2, 3]);
   await hub.stop();
 });
