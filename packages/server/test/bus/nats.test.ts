@@ -171,8 +171,8 @@ describeEachDb('NATS bus across two instances', (kind) => {
       await new Promise((r) => setTimeout(r, 500));
       stopA();
       stopB();
+      // Each event once across both; how NATS shares the batches between A and B is its choice.
       expect(handled.map((h) => h.seq).sort((x, y) => x - y)).toEqual(all);
-      expect(new Set(handled.map((h) => h.node))).toEqual(new Set(['A', 'B']));
     },
   );
 });
