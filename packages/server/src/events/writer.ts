@@ -108,7 +108,8 @@ export async function storeEvents(
 export function stateChanges(events: ReadonlyArray<NewEvent & { seq: number }>): StateChange[] {
   const byAsset = new Map<string, StateChange>();
   for (const e of events) {
-    if (!e.assetId) continue;
+    // Alert changes (source `rule`) are about an asset, not heard from it.
+    if (!e.assetId || e.source === 'rule') continue;
     const at = e.observedAt.toISOString();
     const received = e.receivedAt.toISOString();
     let s = byAsset.get(e.assetId);
