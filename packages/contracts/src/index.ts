@@ -6,3 +6,4 @@ export * from './admin-units.js';
 export * from './assets.js';
 export * from './devices.js';
 export * from './events.js';
+export * from './alerts.js';

@@ -33,6 +33,11 @@ export const permissions = [
   'apikeys:manage',
   'audit:read',
   'system:read',
+  'alert-rules:read',
+  'alert-rules:write',
+  'alerts:read',
+  'alerts:act',
+  'notifications:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -42,6 +47,8 @@ const read: Permission[] = [
   'assets:read',
   'events:read',
   'stream:read',
+  'alert-rules:read',
+  'alerts:read',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -54,8 +61,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'devices:write',
     'users:read',
     'system:read',
+    'alert-rules:write',
+    'alerts:act',
   ],
-  operator: [...read, 'assets:write', 'devices:read'],
+  operator: [...read, 'assets:write', 'devices:read', 'alerts:act'],
   agency_officer: [...read],
   viewer: [...read],
 };

@@ -42,6 +42,14 @@ const envSchema = z.object({
     .default(64 * 1_048_576),
   CITYOPS_TOKEN_TTL_HOURS: z.coerce.number().int().min(1).max(8760).default(12),
   CITYOPS_BASEMAP_URL: z.string().optional(),
+  CITYOPS_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  CITYOPS_SMTP_FROM: z
+    .string()
+    .regex(
+      /^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+      'must be an address or "Name <address>"',
+    )
+    .default('CityOps <cityops@localhost>'),
 });
 
 export interface Config {
@@ -61,6 +69,9 @@ export interface Config {
   importLimit: number;
   tokenTtlHours: number;
   basemapUrl: string | undefined;
+  /** SMTP server for alert e-mail (smtp://user:pass@host:587); unset: no e-mail. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -75,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'CITYOPS_*');
     const given = relevant[name];
-    const shown = name.includes('PASSWORD') || given === undefined ? '' : ` (got "${given}")`;
+    const secret = name.includes('PASSWORD') || name === 'CITYOPS_SMTP_URL';
+    const shown = secret || given === undefined ? '' : ` (got "${given}")`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -103,5 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importLimit: e.CITYOPS_IMPORT_LIMIT,
     tokenTtlHours: e.CITYOPS_TOKEN_TTL_HOURS,
     basemapUrl: e.CITYOPS_BASEMAP_URL,
+    smtpUrl: e.CITYOPS_SMTP_URL,
+    smtpFrom: e.CITYOPS_SMTP_FROM,
   };
 }
