@@ -24,6 +24,12 @@ import { devicesModule } from './devices/index.js';
 import { eventsModule, type EventsModuleOptions } from './events/index.js';
 import { ingestModule, type IngestOptions } from './ingest/index.js';
 import { streamModule, type HubOptions } from './stream/index.js';
+import { alertsModule, type AlertsOptions } from './alerts/index.js';
+import {
+  notificationsModule,
+  peopleDirectory,
+  type NotificationsOptions,
+} from './notifications/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const VERSION = pkg.version;
@@ -41,6 +47,8 @@ export interface CityOpsOptions {
   events?: EventsModuleOptions;
   ingest?: IngestOptions;
   stream?: HubOptions;
+  alerts?: AlertsOptions;
+  notifications?: NotificationsOptions;
 }
 
 export async function createCityOps(opts: CityOpsOptions) {
@@ -71,6 +79,27 @@ export async function createCityOps(opts: CityOpsOptions) {
     { bus, events: events.service, authenticate: (secret) => people.auth.authenticate(secret) },
     opts.stream,
   );
+  const notifications = notificationsModule(
+    ctx,
+    {
+      directory: peopleDirectory(db, {
+        listUsers: (o) => people.users.list(o),
+        scopeOf: (id) => people.auth.scopeOf(id),
+      }),
+    },
+    opts.notifications,
+  );
+  const alerts = alertsModule(
+    ctx,
+    {
+      bus,
+      assets: assets.service,
+      writer: events.writer,
+      outbox: notifications.outbox,
+      webhooks: notifications.webhooks,
+    },
+    opts.alerts,
+  );
   const modules: CityOpsModule[] = [
     busModule(bus, { owned: !opts.bus }),
     people.module,
@@ -82,6 +111,8 @@ export async function createCityOps(opts: CityOpsOptions) {
     events.module,
     ingest.module,
     stream.module,
+    notifications.module,
+    alerts.module,
   ];
 
   const app: App = await buildApp({
@@ -113,6 +144,8 @@ export async function createCityOps(opts: CityOpsOptions) {
     events,
     ingest,
     stream,
+    notifications,
+    alerts,
     /** Starts listening and the modules' background work; answers the URL. */
     async listen(): Promise<string> {
       const url = await app.listen({ port: config.port, host: config.host });
