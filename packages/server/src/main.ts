@@ -24,6 +24,7 @@ import { devicesModule } from './devices/index.js';
 import { eventsModule, type EventsModuleOptions } from './events/index.js';
 import { ingestModule, type IngestOptions } from './ingest/index.js';
 import { streamModule, type HubOptions } from './stream/index.js';
+import { mqttModule, type MqttOptions } from './mqtt/index.js';
 import { alertsModule, type AlertsOptions } from './alerts/index.js';
 import {
   notificationsModule,
@@ -49,6 +50,7 @@ export interface CityOpsOptions {
   stream?: HubOptions;
   alerts?: AlertsOptions;
   notifications?: NotificationsOptions;
+  mqtt?: MqttOptions;
 }
 
 export async function createCityOps(opts: CityOpsOptions) {
@@ -79,6 +81,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     { bus, events: events.service, authenticate: (secret) => people.auth.authenticate(secret) },
     opts.stream,
   );
+  const mqtt = mqttModule(ctx, { devices: devices.service, pipeline: ingest.pipeline }, opts.mqtt);
   const notifications = notificationsModule(
     ctx,
     {
@@ -113,6 +116,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     stream.module,
     notifications.module,
     alerts.module,
+    mqtt.module,
   ];
 
   const app: App = await buildApp({
@@ -144,6 +148,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     events,
     ingest,
     stream,
+    mqtt,
     notifications,
     alerts,
     /** Starts listening and the modules' background work; answers the URL. */
