@@ -39,8 +39,13 @@ function titleIn(alert: Alert, lang: Lang): string {
 export function formatTime(iso: string, timeZone: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
     timeZone,
-    dateStyle: 'short',
-    timeStyle: 'medium',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }
 
@@ -93,8 +98,8 @@ export function renderEmail(
   const action = m.event.slice(6) as AlertAction;
   const severity = severityText[m.alert.severity];
   const subject =
-    `[CityOps] ${severity.vi}: ${changeText[action].vi} - ${titleIn(m.alert, 'vi')}` +
-    ` | ${severity.en}: ${changeText[action].en} - ${titleIn(m.alert, 'en')}`;
+    `[CityOps] [${severity.vi}] ${changeText[action].vi} - ${titleIn(m.alert, 'vi')}` +
+    ` | [${severity.en}] ${changeText[action].en} - ${titleIn(m.alert, 'en')}`;
   const text = [
     section(m, 'vi', timeZone),
     '',
