@@ -151,10 +151,15 @@ export async function createCityOps(opts: CityOpsOptions) {
     mqtt,
     notifications,
     alerts,
-    /** Starts listening and the modules' background work; answers the URL. */
+    /** Starts listening and the modules' background work (all or nothing); answers the URL. */
     async listen(): Promise<string> {
       const url = await app.listen({ port: config.port, host: config.host });
-      for (const m of modules) await m.start?.();
+      try {
+        for (const m of modules) await m.start?.();
+      } catch (err) {
+        await this.close();
+        throw err;
+      }
       return url;
     },
     /** Stops accepting, lets requests in flight finish, stops the modules, closes the database. */

@@ -27,6 +27,7 @@ import {
   type PublishPacket,
 } from 'aedes';
 import type { FastifyBaseLogger } from 'fastify';
+import { ConfigError } from '../core/config.js';
 import type { DevicesService } from '../devices/index.js';
 import type { IngestPipeline } from '../ingest/index.js';
 import { GuardedConnection } from './frame-guard.js';
@@ -117,11 +118,16 @@ export class EmbeddedBroker {
     const server = net.createServer((socket) => this.accept(broker, socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, this.opts.host, () => {
-        server.off('error', reject);
-        resolve();
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.message;
+        reject(
+          new ConfigError(
+            `CITYOPS_MQTT_PORT: the MQTT broker cannot listen on ${this.opts.host}:${this.opts.port}: ${why} ` +
+              '(choose another port, or 0 for no embedded broker and CITYOPS_MQTT_URL for an external one)',
+          ),
+        );
       });
+      server.listen(this.opts.port, this.opts.host, () => resolve());
     });
     this.boundPort = (server.address() as net.AddressInfo).port;
     this.deps.log.info({ port: this.boundPort, host: this.opts.host }, 'MQTT broker listening');
