@@ -1,0 +1,128 @@
+/**
+ * The working-day calendar of the province: built-in national holidays plus
+ * the province's entries, as a WorkCalendar that the reports module asks for
+ * deadlines. Entries are cached; a change here refreshes the cache at once,
+ * another process's change within a minute.
+ */
+import type { CalendarDayView } from '@cityops/contracts';
+import type { Db } from '../core/db/db.js';
+import type { Clock } from '../core/clock.js';
+import type { Actor } from '../core/auth/principal.js';
+import { NotFoundError } from '../core/errors.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { dateIn, endOfDayIn, localDate, type LocalDate } from './dates.js';
+import { builtInDays } from './holidays-vn.js';
+import { WorkCalendar } from './working-days.js';
+import * as repo from './calendar.repo.js';
+
+const CACHE_MS = 60_000;
+
+export class CalendarService {
+  private cached: { calendar: WorkCalendar; until: number } | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    readonly timeZone: string,
+  ) {}
+
+  /** The calendar as of now (entries cached for a minute). */
+  async calendar(): Promise<WorkCalendar> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.calendar;
+    const rows = await repo.listDays(this.db);
+    const calendar = new WorkCalendar(rows.map((r) => ({ date: localDate(r.date), kind: r.kind })));
+    this.cached = { calendar, until: Date.now() + CACHE_MS };
+    return calendar;
+  }
+
+  /** The date an instant falls on in the province. */
+  dateOf(instant: Date): LocalDate {
+    return dateIn(this.timeZone, instant);
+  }
+
+  /** A deadline `n` working days after an instant: the end of that day in the province. */
+  async deadlineAfter(instant: Date, n: number): Promise<{ dueDate: LocalDate; deadline: Date }> {
+    const dueDate = (await this.calendar()).dueDate(this.dateOf(instant), n);
+    return { dueDate, deadline: endOfDayIn(this.timeZone, dueDate) };
+  }
+
+  /** Moves a due date on by `n` working days (an approved extension). */
+  async extend(dueDate: LocalDate, n: number): Promise<{ dueDate: LocalDate; deadline: Date }> {
+    const next = (await this.calendar()).addWorkingDays(dueDate, n);
+    return { dueDate: next, deadline: endOfDayIn(this.timeZone, next) };
+  }
+
+  /** Working days from one instant's date to another's. */
+  async workingDaysBetween(from: Date, to: Date): Promise<number> {
+    return (await this.calendar()).workingDaysBetween(this.dateOf(from), this.dateOf(to));
+  }
+
+  /** Every special day of a year: built-in ones, overridden by the province's entries on the same date. */
+  async days(year: number): Promise<CalendarDayView[]> {
+    const own = (await repo.listDays(this.db)).filter((r) => r.date.startsWith(`${year}-`));
+    const ownDates = new Set(own.map((r) => r.date));
+    const views: CalendarDayView[] = [
+      ...builtInDays(year)
+        .filter((d) => !ownDates.has(d.date))
+        .map((d) => ({ ...d, builtIn: true })),
+      ...own.map((r) => ({
+        date: r.date,
+        kind: r.kind,
+        nameVi: r.name_vi,
+        nameEn: r.name_en,
+        source: r.source,
+        official: true,
+        builtIn: false,
+      })),
+    ];
+    return views.sort((a, b) => a.date.localeCompare(b.date));
+  }
+
+  async put(
+    actor: Actor,
+    d: {
+      date: string;
+      kind: 'holiday' | 'workday';
+      nameVi: string;
+      nameEn: string;
+      source: string;
+    },
+  ): Promise<CalendarDayView> {
+    const row: repo.CalendarDayRow = {
+      date: localDate(d.date),
+      kind: d.kind,
+      name_vi: d.nameVi,
+      name_en: d.nameEn,
+      source: d.source,
+    };
+    await this.db.transaction(async (tx) => {
+      const before = await repo.findDay(tx, row.date);
+      await repo.upsertDay(tx, row, this.clock.now(), actor.label);
+      await this.audit.record(tx, actor, {
+        action: before ? 'calendar.day_update' : 'calendar.day_create',
+        entityType: 'calendar_day',
+        entityId: row.date,
+        before,
+        after: row,
+      });
+    });
+    this.cached = undefined;
+    return { ...d, official: true, builtIn: false };
+  }
+
+  async remove(actor: Actor, date: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const before = await repo.findDay(tx, date);
+      if (!before || !(await repo.deleteDay(tx, date)))
+        throw new NotFoundError('Calendar entry', date);
+      await this.audit.record(tx, actor, {
+        action: 'calendar.day_delete',
+        entityType: 'calendar_day',
+        entityId: date,
+        before,
+      });
+    });
+    this.cached = undefined;
+  }
+}
