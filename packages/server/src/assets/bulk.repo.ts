@@ -3,10 +3,10 @@
  * rows as one jsonb parameter (jsonb_to_recordset), so that 100,000 assets
  * cost tens of statements, not 100,000 round trips.
  *
- * Admin units are derived for the whole import at once (placeAll), by the rule
+ * Admin units are derived a batch at a time (place), by the rule
  * of admin_unit_at() (the deepest unit valid on the date whose boundary holds
  * ST_PointOnSurface of the geometry, then the lowest code), as a join of the
- * units with the import's points. Called once per row, admin_unit_at() probes
+ * units with the batch's points. Called once per row, admin_unit_at() probes
  * the unit index and re-reads the large province boundary for every point
  * (~50 µs each on PostgreSQL, more than the insert itself); the join reads each
  * unit once against a GiST index of the points (~10 µs a point). Single-asset
@@ -48,41 +48,42 @@ const recordset = (batch: string) => sql`
 export type Batch = string;
 export const batchOf = (rows: BulkRow[]): Batch => JSON.stringify(rows);
 
-/** Starts placing an import: temporary tables of its points and their units, dropped at commit. */
+/** Starts placing an import: temporary tables of a batch's points and their units. */
 export async function startPlacing(db: Queryable): Promise<void> {
   await db.query(sql`CREATE TEMP TABLE asset_import_point (id uuid, pt geometry) ON COMMIT DROP`);
+  await db.query(sql`CREATE INDEX ON asset_import_point USING gist (pt)`);
+  await db.query(sql`
+    CREATE TEMP TABLE asset_import_unit (id uuid PRIMARY KEY, unit text) ON COMMIT DROP`);
 }
 
-/** Adds points to place: points as lon/lat, any other geometry as GeoJSON (null for points). */
-export async function addPoints(
+/**
+ * Derives the admin unit of a batch's points into asset_import_unit, by the
+ * rule of admin_unit_at(): communes first (so the large province boundary is
+ * read only for the points no commune holds), then the other levels. Points are
+ * given as lon/lat, other geometries as GeoJSON (null for points).
+ */
+export async function place(
   db: Queryable,
   p: { ids: string[]; lons: Array<number | null>; lats: Array<number | null>; shapes: unknown[] },
+  today: string,
 ): Promise<void> {
+  await db.query(sql`TRUNCATE asset_import_point, asset_import_unit`);
   await db.query(sql`
     INSERT INTO asset_import_point (id, pt)
     SELECT r.id, CASE WHEN r.shape IS NULL THEN ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
       ELSE ST_PointOnSurface(ST_SetSRID(ST_GeomFromGeoJSON(r.shape), 4326)) END
     FROM unnest(${p.ids}::uuid[], ${p.lons}::float8[], ${p.lats}::float8[],
       ${p.shapes.map((s) => (s === null ? null : JSON.stringify(s)))}::text[]) AS r(id, lon, lat, shape)`);
-}
-
-/**
- * Derives the admin unit of every point added, by the rule of admin_unit_at(),
- * into asset_import_unit: communes first (so the large province boundary is
- * read only for the points no commune holds), then the other levels.
- */
-export async function placeAll(db: Queryable, today: string): Promise<void> {
-  await db.query(sql`CREATE INDEX ON asset_import_point USING gist (pt)`);
+  // Fresh statistics, so that the planner reads each unit once against the points' index.
   await db.query(sql`ANALYZE asset_import_point`);
   const valid = sql`u.boundary IS NOT NULL
     AND u.valid_from <= ${today}::date AND (u.valid_to IS NULL OR u.valid_to >= ${today}::date)`;
   await db.query(sql`
-    CREATE TEMP TABLE asset_import_unit ON COMMIT DROP AS
-    SELECT DISTINCT ON (p.id) p.id, u.code AS unit
+    INSERT INTO asset_import_unit (id, unit)
+    SELECT DISTINCT ON (p.id) p.id, u.code
     FROM admin_units u JOIN asset_import_point p ON ST_Intersects(u.boundary, p.pt)
     WHERE u.level = 'commune' AND ${valid}
     ORDER BY p.id, u.code`);
-  await db.query(sql`ALTER TABLE asset_import_unit ADD PRIMARY KEY (id)`);
   await db.query(sql`
     WITH rest AS MATERIALIZED (
       SELECT p.id, p.pt FROM asset_import_point p
@@ -92,7 +93,6 @@ export async function placeAll(db: Queryable, today: string): Promise<void> {
     FROM admin_units u JOIN rest p ON ST_Intersects(u.boundary, p.pt)
     WHERE u.level <> 'commune' AND ${valid}
     ORDER BY p.id, CASE u.level WHEN 'district' THEN 1 ELSE 2 END, u.code`);
-  await db.query(sql`ANALYZE asset_import_unit`);
 }
 
 /** The unit each point was placed in (null: outside every unit). */

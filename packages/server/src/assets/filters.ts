@@ -12,6 +12,8 @@ import { containsPattern } from '../core/text.js';
 export interface ResolvedFilter {
   types?: AssetType[] | undefined;
   bbox?: BBox | undefined;
+  /** Bounding boxes overlap (cheaper than bbox's exact intersection; for tiles, which clip). */
+  overlaps?: BBox | undefined;
   near?: { lon: number; lat: number; metres: number } | undefined;
   /** Admin-unit codes (a unit and everything under it). */
   units?: string[] | undefined;
@@ -51,6 +53,7 @@ export function filterConditions(f: ResolvedFilter, scope: Scope): Sql[] {
   const c: Sql[] = [scopeClause(scope, 'a.admin_unit_code', 'a.agency_code')];
   if (f.types?.length) c.push(sql`a.type = ANY(${f.types}::text[])`);
   if (f.bbox) c.push(sql`ST_Intersects(a.geom, ${envelope(f.bbox)})`);
+  if (f.overlaps) c.push(sql`a.geom && ${envelope(f.overlaps)}`);
   if (f.near) {
     c.push(sql`a.geom && ${envelope(boxAround(f.near))}`);
     c.push(sql`ST_DWithin(a.geom::geography, ${nearPoint(f.near)}::geography, ${f.near.metres})`);

@@ -1,9 +1,15 @@
 /**
- * The import engine, all or nothing per file: every row is checked in memory
- * first, then against the database (existing codes, agencies, PostGIS
- * validity), and only a file without problems is written, in batches of a
- * few thousand rows per statement inside one transaction. A refused file
- * answers every problem found (line, field, reason) and stores nothing.
+ * The import engine, all or nothing per file, in one transaction. Rows are
+ * read and checked in memory a batch at a time (schemas, codes repeated in the
+ * file), then checked against the database (existing codes, agencies, PostGIS
+ * validity, the caller's area) and written with a few set-based statements per
+ * batch of thousands. Once any problem is found nothing more is written, the
+ * remaining rows are still checked so that the report is complete, and the
+ * transaction is rolled back: a refused file stores nothing and answers every
+ * problem (line, field, reason).
+ *
+ * The next batch is read and checked in Node while the database writes the
+ * previous one, so the two costs overlap instead of adding up.
  *
  * Audit: one entry per import (entity = the import id, with the counts and
  * the created id range), not one per asset. The audit chain appends entries one
@@ -18,7 +24,7 @@ import type {
   ImportProblem,
   ImportReport,
 } from '@cityops/contracts';
-import type { Db } from '../core/db/db.js';
+import type { Db, Queryable } from '../core/db/db.js';
 import { scopeIncludes, type Actor, type Scope } from '../core/auth/principal.js';
 import { ConflictError, ValidationError, type FieldError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -29,8 +35,8 @@ import * as bulk from './bulk.repo.js';
 import { unknownAgencies } from './assets.repo.js';
 import { sealWriteOnly, withoutEmpty } from './write-only.js';
 
-/** Rows per statement: large enough to amortise round trips, small enough for one jsonb. */
-const BATCH = 2000;
+/** Rows per batch: large enough to amortise round trips, small enough for one jsonb. */
+const BATCH = 5000;
 /** Problems listed in a refusal; beyond this only the count is given. */
 const MAX_LISTED = 1000;
 /** Imports this small list every id in their audit entry. */
@@ -99,7 +105,8 @@ interface Good {
   statusGiven: boolean;
   fieldOf: ImportRow['fieldOf'];
   checked: CheckedAsset;
-  existing?: bulk.Existing;
+  /** The asset this row updates (mode upsert). */
+  existingId?: string;
 }
 
 export interface ImportDeps {
@@ -109,11 +116,143 @@ export interface ImportDeps {
   today: string;
 }
 
-/**
- * Imports rows, all or nothing. The rows are read once, as they come (a
- * parser's generator), so that a file's cells and intermediate objects do not
- * outlive their row.
- */
+/** One import in progress: what it found and what it wrote. */
+class ImportRun {
+  readonly problems: Problem[] = [];
+  readonly createdIds: string[] = [];
+  readonly updatedIds: string[] = [];
+  count = 0;
+  private readonly seen = new Map<string, number>();
+  private readonly agencies = new Map<string, boolean>();
+
+  constructor(
+    private readonly tx: Queryable,
+    private readonly deps: ImportDeps,
+    private readonly mode: AssetImportMode,
+    private readonly scope: Scope,
+  ) {}
+
+  problem(
+    at: { line: number; label: ImportRow['label']; fieldOf?: ImportRow['fieldOf'] },
+    path: string,
+    reason: string,
+  ): void {
+    this.problems.push({
+      line: at.line,
+      label: at.label,
+      field: at.fieldOf ? at.fieldOf(path) : path,
+      reason,
+    });
+  }
+
+  /** Reads and checks rows in memory, answering them a batch at a time. */
+  *batches(rows: Iterable<ImportRow>): Generator<Good[]> {
+    let batch: Good[] = [];
+    for (const row of rows) {
+      this.count++;
+      if (row.problems) {
+        for (const p of row.problems)
+          this.problem({ line: row.line, label: row.label }, p.field, p.reason);
+        continue;
+      }
+      const checked = checkAsset(row.input);
+      if (!checked.ok) {
+        for (const e of checked.errors) this.problem(row, e.path, e.message);
+        continue;
+      }
+      const { type, code } = checked.value.asset;
+      const key = `${type}\u0000${code}`;
+      const first = this.seen.get(key);
+      if (first !== undefined) {
+        this.problem(row, 'code', `the ${type} code ${code} is also on ${row.label} ${first}`);
+        continue;
+      }
+      this.seen.set(key, row.line);
+      batch.push({
+        line: row.line,
+        label: row.label,
+        statusGiven: row.statusGiven ?? false,
+        fieldOf: row.fieldOf,
+        checked: checked.value,
+      });
+      if (batch.length === BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+
+  /**
+   * Checks a batch against the database and, while the file has no problem,
+   * starts writing it: answers the write in flight (awaited before the next
+   * batch), so that Node reads the next batch meanwhile.
+   */
+  async check(batch: Good[]): Promise<{ written: Promise<void> }> {
+    const { tx } = this;
+    const existing = new Map(
+      (
+        await bulk.existingKeys(
+          tx,
+          batch.map((g) => ({ type: g.checked.asset.type, code: g.checked.asset.code })),
+        )
+      ).map((e) => [`${e.type}\u0000${e.code}`, e]),
+    );
+    for (const g of batch) {
+      const e = existing.get(`${g.checked.asset.type}\u0000${g.checked.asset.code}`);
+      if (!e) continue;
+      if (this.mode === 'create')
+        this.problem(g, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
+      else if (!scopeIncludes(this.scope, e.admin_unit_code, e.agency_code))
+        this.problem(g, 'code', `the ${e.type} with this code is outside your area`);
+      else g.existingId = e.id;
+    }
+    const newAgencies = [...new Set(batch.flatMap((g) => g.checked.asset.agencyCode ?? []))].filter(
+      (a) => !this.agencies.has(a),
+    );
+    if (newAgencies.length) {
+      const unknown = new Set(await unknownAgencies(tx, newAgencies));
+      for (const a of newAgencies) this.agencies.set(a, !unknown.has(a));
+    }
+    for (const g of batch) {
+      const a = g.checked.asset.agencyCode;
+      if (a && !this.agencies.get(a)) this.problem(g, 'agencyCode', `no agency has the code ${a}`);
+    }
+    const shapes = batch.flatMap((g, i) =>
+      g.checked.asset.geometry.type === 'Point' ? [] : [{ i, geometry: g.checked.asset.geometry }],
+    );
+    for (const bad of await bulk.invalidGeometries(tx, shapes)) {
+      this.problem(batch[bad.i]!, 'geometry', `not a valid geometry: ${bad.reason}`);
+    }
+    if (this.problems.length) return { written: Promise.resolve() };
+
+    // Place the batch and check it lands inside the caller's area, then write.
+    const rows = batch.map((g) => bulkRow(g.existingId ?? newId(), g));
+    await bulk.place(tx, pointsOf(rows), this.deps.today);
+    if (!this.scope.all) {
+      const byId = new Map(rows.map((r, i) => [r.id, batch[i]!]));
+      for (const { id, unit } of await bulk.placedUnits(tx)) {
+        const g = byId.get(id)!;
+        if (scopeIncludes(this.scope, unit, g.checked.asset.agencyCode)) continue;
+        const where =
+          g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry';
+        this.problem(g, where, `lies in admin unit ${unit ?? '(none)'}, outside your area`);
+      }
+      if (this.problems.length) return { written: Promise.resolve() };
+    }
+    const creates = rows.filter((_, i) => !batch[i]!.existingId);
+    const updates = rows.filter((_, i) => batch[i]!.existingId);
+    this.createdIds.push(...creates.map((r) => r.id));
+    this.updatedIds.push(...updates.map((r) => r.id));
+    const written = (async () => {
+      if (creates.length) await bulk.insertBatch(tx, bulk.batchOf(creates), this.deps.now);
+      if (updates.length) await bulk.updateBatch(tx, bulk.batchOf(updates), this.deps.now);
+    })();
+    return { written };
+  }
+}
+
+/** Imports rows (read once, as they come from a parser's generator), all or nothing. */
 export async function importRows(
   deps: ImportDeps,
   actor: Actor,
@@ -121,144 +260,21 @@ export async function importRows(
   opts: ImportOptions,
 ): Promise<AssetImportResult> {
   const mode = opts.mode ?? 'create';
-  const scope = opts.scope ?? { all: true };
-  const problems: Problem[] = [];
-  const problem = (
-    at: { line: number; label: ImportRow['label']; fieldOf?: ImportRow['fieldOf'] },
-    path: string,
-    reason: string,
-  ) =>
-    problems.push({
-      line: at.line,
-      label: at.label,
-      field: at.fieldOf ? at.fieldOf(path) : path,
-      reason,
-    });
-
-  // 1. In memory: schemas, and codes repeated within the file.
-  const good: Good[] = [];
-  const seen = new Map<string, number>();
-  let count = 0;
-  for (const row of rows) {
-    count++;
-    if (row.problems) {
-      for (const p of row.problems)
-        problem({ line: row.line, label: row.label }, p.field, p.reason);
-      continue;
-    }
-    const checked = checkAsset(row.input);
-    if (!checked.ok) {
-      for (const e of checked.errors) problem(row, e.path, e.message);
-      continue;
-    }
-    const { type, code } = checked.value.asset;
-    const key = `${type}\u0000${code}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      problem(row, 'code', `the ${type} code ${code} is also on ${row.label} ${first}`);
-      continue;
-    }
-    seen.set(key, row.line);
-    good.push({
-      line: row.line,
-      label: row.label,
-      statusGiven: row.statusGiven ?? false,
-      fieldOf: row.fieldOf,
-      checked: checked.value,
-    });
-  }
-  if (count === 0) throw ValidationError.field('(file)', 'holds no assets to import');
-
   const importId = newId();
   try {
     return await deps.db.transaction(async (tx) => {
-      // 2. Against the database, still writing nothing.
-      const keys = good.map((g) => ({ type: g.checked.asset.type, code: g.checked.asset.code }));
-      const existing = new Map(
-        (await bulk.existingKeys(tx, keys)).map((e) => [`${e.type}\u0000${e.code}`, e]),
-      );
-      for (const g of good) {
-        const e = existing.get(`${g.checked.asset.type}\u0000${g.checked.asset.code}`);
-        if (!e) continue;
-        if (mode === 'create') {
-          problem(g, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
-        } else if (!scopeIncludes(scope, e.admin_unit_code, e.agency_code)) {
-          problem(g, 'code', `the ${e.type} with this code is outside your area`);
-        } else g.existing = e;
-      }
-      const agencies = [
-        ...new Set(
-          good.flatMap((g) => (g.checked.asset.agencyCode ? [g.checked.asset.agencyCode] : [])),
-        ),
-      ];
-      if (agencies.length) {
-        const unknown = new Set(await unknownAgencies(tx, agencies));
-        for (const g of good) {
-          const a = g.checked.asset.agencyCode;
-          if (a && unknown.has(a)) problem(g, 'agencyCode', `no agency has the code ${a}`);
-        }
-      }
-      const shapes = good.flatMap((g, i) =>
-        g.checked.asset.geometry.type === 'Point'
-          ? []
-          : [{ i, geometry: g.checked.asset.geometry }],
-      );
-      for (let k = 0; k < shapes.length; k += BATCH) {
-        for (const bad of await bulk.invalidGeometries(tx, shapes.slice(k, k + BATCH))) {
-          problem(good[bad.i]!, 'geometry', `not a valid geometry: ${bad.reason}`);
-        }
-      }
-      if (problems.length) reject(problems);
-
-      // 3. Place every asset, check it lands inside the caller's area, then write.
-      // Each batch is built while the previous statement runs.
-      const toCreate = good.filter((g) => !g.existing);
-      const toUpdate = good.filter((g) => g.existing);
-      const goodOf = new Map<string, Good>();
-      const createdIds: string[] = [];
-      const creates: bulk.Batch[] = [];
-      const updates: bulk.Batch[] = [];
+      const run = new ImportRun(tx, deps, mode, opts.scope ?? { all: true });
       await bulk.startPlacing(tx);
-      let pending: Promise<void> = Promise.resolve();
-      const stage = async (rows: bulk.BulkRow[], into: bulk.Batch[]) => {
-        await pending;
-        pending = bulk.addPoints(tx, pointsOf(rows));
-        into.push(bulk.batchOf(rows));
-      };
-      for (let k = 0; k < toCreate.length; k += BATCH) {
-        const rows = toCreate.slice(k, k + BATCH).map((g) => {
-          const id = newId();
-          goodOf.set(id, g);
-          createdIds.push(id);
-          return bulkRow(id, g);
-        });
-        await stage(rows, creates);
+      let writing: Promise<void> = Promise.resolve();
+      for (const batch of run.batches(rows)) {
+        await writing;
+        writing = (await run.check(batch)).written;
       }
-      for (let k = 0; k < toUpdate.length; k += BATCH) {
-        const rows = toUpdate.slice(k, k + BATCH).map((g) => {
-          goodOf.set(g.existing!.id, g);
-          return bulkRow(g.existing!.id, g);
-        });
-        await stage(rows, updates);
-      }
-      await pending;
-      await bulk.placeAll(tx, deps.today);
-      if (!scope.all) {
-        for (const { id, unit } of await bulk.placedUnits(tx)) {
-          const g = goodOf.get(id)!;
-          if (scopeIncludes(scope, unit, g.checked.asset.agencyCode)) continue;
-          problem(
-            g,
-            g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry',
-            `lies in admin unit ${unit ?? '(none)'}, outside your area`,
-          );
-        }
-        if (problems.length) reject(problems);
-      }
-      for (const batch of creates) await bulk.insertBatch(tx, batch, deps.now);
-      for (const batch of updates) await bulk.updateBatch(tx, batch, deps.now);
+      await writing;
+      if (run.count === 0) throw ValidationError.field('(file)', 'holds no assets to import');
+      if (run.problems.length) reject(run.problems);
 
-      const updatedIds = toUpdate.map((g) => g.existing!.id);
+      const { createdIds, updatedIds } = run;
       await deps.audit.record(tx, actor, {
         action: 'asset.import',
         entityType: 'asset_import',
@@ -266,12 +282,12 @@ export async function importRows(
         after: {
           source: opts.source ?? 'api',
           mode,
-          rows: count,
+          rows: run.count,
           created: createdIds.length,
           updated: updatedIds.length,
           firstCreatedId: createdIds[0] ?? null,
           lastCreatedId: createdIds[createdIds.length - 1] ?? null,
-          ...(count <= LIST_IDS_UP_TO ? { createdIds, updatedIds } : {}),
+          ...(run.count <= LIST_IDS_UP_TO ? { createdIds, updatedIds } : {}),
         },
       });
       return { created: createdIds.length, updated: updatedIds.length, importId };
@@ -306,8 +322,8 @@ function bulkRow(id: string, g: Good): bulk.BulkRow {
     geometry: point ? null : a.geometry,
     properties: a.properties,
     // On create an empty value means none; on update it removes the stored one.
-    secrets: sealWriteOnly(g.existing ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly)),
-    status: g.statusGiven || !g.existing ? a.status : null,
+    secrets: sealWriteOnly(g.existingId ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly)),
+    status: g.statusGiven || !g.existingId ? a.status : null,
     agency_code: a.agencyCode,
     tags: a.tags,
     search_text: foldText(`${a.code} ${a.name}`),

@@ -71,24 +71,33 @@ const LEVELS: Thinning[] = [
   { condition: trusted('a.sample = 0'), weight: 512 },
 ];
 
-/** The conditions selecting the assets of a tile, with the thinning it needs. */
+/**
+ * The conditions selecting the assets of a tile, with the thinning it needs.
+ * Levels are counted from the sparsest up, each holding about 8 times the one
+ * before: a denser level is counted only while the last count says it may fit,
+ * so no count reads more than a few thousand index entries, however many
+ * assets the tile covers.
+ */
 export async function tileSelection(
   db: Queryable,
   req: TileRequest,
 ): Promise<{ where: Sql; weight: number }> {
   const base = filterConditions(
-    { types: req.filter.types, bbox: tileBounds(req.z, req.x, req.y) },
+    { types: req.filter.types, overlaps: tileBounds(req.z, req.x, req.y) },
     req.scope,
   );
-  for (const level of LEVELS) {
-    const conditions = level.condition ? [...base, level.condition] : base;
+  const withLevel = (level: Thinning) => (level.condition ? [...base, level.condition] : base);
+  let chosen = LEVELS.length - 1;
+  for (let i = LEVELS.length - 1; i >= 0; i--) {
     const [row] = await db.query<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM (
-        SELECT 1 FROM assets a WHERE ${whereOf(conditions)} LIMIT ${MAX_TILE_FEATURES + 1}
+        SELECT 1 FROM assets a WHERE ${whereOf(withLevel(LEVELS[i]!))} LIMIT ${MAX_TILE_FEATURES + 1}
       ) s`);
-    if ((row?.n ?? 0) <= MAX_TILE_FEATURES || level === LEVELS[LEVELS.length - 1]) {
-      return { where: whereOf(conditions), weight: level.weight };
-    }
+    const n = row?.n ?? 0;
+    if (n > MAX_TILE_FEATURES) break;
+    chosen = i;
+    if (n * 8 > MAX_TILE_FEATURES * 2) break;
   }
-  throw new Error('unreachable');
+  const level = LEVELS[chosen]!;
+  return { where: whereOf(withLevel(level)), weight: level.weight };
 }
