@@ -20,64 +20,33 @@ import type { Actor, Scope } from '../core/auth/principal.js';
 import { scopeIncludes } from '../core/auth/principal.js';
 import { newId } from '../core/ids.js';
 import { foldText } from '../core/text.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-  type FieldError,
-} from '../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../core/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AdminUnitsService } from '../geo/admin-units.service.js';
 import { unknownUnitCodes, withDescendants } from '../geo/unit-tree.js';
 import * as repo from './assets.repo.js';
+import {
+  afterKey,
+  duplicateCode,
+  outsideScope,
+  pgCode,
+  presentAsset,
+  withWriteOnlyNames,
+} from './assets.present.js';
 import { checkAsset, checkPatch } from './assets.validate.js';
 import type { ResolvedFilter } from './filters.js';
 import { importRows, type ImportOptions, type ImportRow } from './import.js';
 import { parseCsv } from './import-csv.js';
 import { parseGeoJson } from './import-geojson.js';
-import {
-  openWriteOnly,
-  sealWriteOnly,
-  withoutEmpty,
-  writeOnlyNames,
-  type WriteOnlyValues,
-} from './write-only.js';
+import { openWriteOnly, sealWriteOnly, withoutEmpty, type WriteOnlyValues } from './write-only.js';
 import { assetLayer, type AssetFeatureCollection } from './layer.js';
 import type { TileRenderer } from './tiles.js';
 
 /** Province-wide: for system callers such as the demo seeder and background workers. */
 export const PROVINCE_WIDE: Scope = { all: true };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function presentAsset(r: repo.AssetRow): Asset {
-  return {
-    id: r.id,
-    type: r.type,
-    code: r.code,
-    name: r.name,
-    geometry: r.geometry,
-    properties: r.properties,
-    status: r.status,
-    adminUnit: r.admin_unit_code,
-    agencyCode: r.agency_code,
-    tags: r.tags,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-    // Unrounded: it is the sort key of nearest-first pages.
-    ...(r.distance !== undefined ? { distance: r.distance } : {}),
-  };
-}
-
 const searchTextOf = (code: string, name: string) => foldText(`${code} ${name}`);
 const isPoint = (g: { type: string }) => g.type === 'Point';
-
-/** Postgres error codes that a write can meet through a race or another module's rows. */
-function pgCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /** A file to import: CSV as text, or GeoJSON as parsed JSON. */
 export type ImportFile =
@@ -388,31 +357,4 @@ export class AssetsService {
     const types = layer === 'assets' ? filter.types : [layer];
     return this.tiles.render({ layer, ...t, filter: { types }, scope });
   }
-}
-
-/** A cursor key decoded from the client: checked so that a forged one is a 400, not a 500. */
-function afterKey(key: unknown[], near: boolean): repo.Page['after'] {
-  const [a, b] = key;
-  if (!near && typeof a === 'string' && UUID.test(a)) return { id: a };
-  if (near && typeof a === 'number' && Number.isFinite(a) && typeof b === 'string' && UUID.test(b))
-    return { id: b, distance: a };
-  throw ValidationError.field('cursor', 'not a cursor of this list');
-}
-
-function duplicateCode(a: { type: AssetType; code: string }): ConflictError {
-  return new ConflictError(`A ${a.type} with the code ${a.code} exists.`, [
-    { path: 'code', message: `already used by another ${a.type}` },
-  ]);
-}
-
-function outsideScope(row: repo.AssetRow): ForbiddenError {
-  return new ForbiddenError(
-    `The asset would lie in admin unit ${row.admin_unit_code ?? '(none)'}, outside your area.`,
-  );
-}
-
-/** The audit view: the asset plus the names (never the values) of write-only fields written. */
-function withWriteOnlyNames(asset: Asset, writeOnly: WriteOnlyValues) {
-  const names = writeOnlyNames(writeOnly);
-  return names.length ? { ...asset, writeOnlyChanged: names } : asset;
 }

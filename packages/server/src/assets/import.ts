@@ -33,6 +33,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { checkAsset, type CheckedAsset } from './assets.validate.js';
 import * as bulk from './bulk.repo.js';
 import { unknownAgencies } from './assets.repo.js';
+import { pgCode } from './assets.present.js';
 import { sealWriteOnly, withoutEmpty } from './write-only.js';
 
 /** Rows per batch: large enough to amortise round trips, small enough for one jsonb. */
@@ -294,7 +295,7 @@ export async function importRows(
     });
   } catch (err) {
     // Someone else stored one of the codes since the check above.
-    if ((err as { code?: unknown }).code === '23505')
+    if (pgCode(err) === '23505')
       throw new ConflictError('An asset with one of these codes was created meanwhile; try again.');
     throw err;
   }

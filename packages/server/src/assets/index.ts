@@ -15,6 +15,7 @@ import { PostgisTileRenderer } from './tiles-postgis.js';
 import { GeoJsonVtTileRenderer } from './tiles-js.js';
 
 export { AssetsService, PROVINCE_WIDE, type ImportFile } from './assets.service.js';
+export { presentAsset } from './assets.present.js';
 export { ImportRejectedError, type ImportOptions } from './import.js';
 
 /** Picks the tile renderer by what the database can do, not by which database it is. */
