@@ -3,7 +3,7 @@
  * Every read and write takes the caller's scope, and the scope is enforced in
  * the queries: an asset outside it does not exist for the caller (404), and
  * creating or moving one outside it is forbidden (403). Every write is audited
- * in its own transaction, without write-only values.
+ * in the transaction that makes it, without write-only values.
  */
 import type {
   Asset,

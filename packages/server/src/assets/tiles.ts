@@ -9,10 +9,14 @@
  * `sample` in [0, 512). When more than MAX_TILE_FEATURES assets fall in a tile,
  * the tile shows those with sample < 64, then < 8, then = 0 (1/8, 1/64, 1/512),
  * each read through its own small partial GiST index, and every feature of a
- * thinned tile carries `weight` (how many assets it stands for). Counting stops
- * at MAX_TILE_FEATURES + 1, so a z8 tile over a million points reads a few
- * thousand index entries per level instead of a million rows, and the same
- * asset stays visible across neighbouring tiles and zooms.
+ * thinned tile carries `weight` (how many assets it stands for). Levels are
+ * counted from the sparsest up and each count stops at MAX_TILE_FEATURES + 1,
+ * so a z8 tile over a million points reads about two thousand index entries
+ * instead of a million rows; the same asset stays visible across neighbouring
+ * tiles and zooms. Measured with a million assets on PostgreSQL
+ * (test/assets/perf.test.ts): the densest z14 tile (~10,600 assets, drawn 1 in
+ * 8) and the z8 tile over all of them both answer in about 20-45 ms at p95 on
+ * a shared two-core box.
  */
 import type { AssetType, BBox } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
