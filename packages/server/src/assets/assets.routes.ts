@@ -25,9 +25,11 @@ export function assetsRoutes(assets: AssetsService) {
           tags: ['assets'],
           summary: 'List assets (in creation order, or nearest first with `near`)',
           description:
-            '`type` and `status` take one value or several separated by commas; `bbox` is ' +
-            '`minLon,minLat,maxLon,maxLat`; `near` is `lon,lat,metres`; `adminUnit` includes the ' +
-            'units under it; `q` searches code and name without diacritics.',
+            '`type` and `status` take one value or several separated by commas (any of them); ' +
+            '`tag` takes one or several (all of them); `bbox` is `minLon,minLat,maxLon,maxLat`; ' +
+            '`near` is `lon,lat,metres` and orders by distance (each item then has `distance`); ' +
+            '`adminUnit` includes the units under it; `agency` is an agency code; `q` searches ' +
+            "code and name without diacritics. Only assets in the caller's area are listed.",
           querystring: assetFilterSchema.extend(pageQuery),
           response: { 200: pageOf(assetSchema) },
         },
