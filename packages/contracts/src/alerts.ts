@@ -252,7 +252,7 @@ export const alertRuleListQuery = z
 
 /** Who did something to an alert. */
 export const actorRefSchema = z.object({
-  type: z.enum(['user', 'apikey', 'device', 'system']),
+  type: z.enum(['user', 'apikey', 'device', 'citizen', 'system']),
   id: z.string().nullable(),
   label: z.string(),
 });
