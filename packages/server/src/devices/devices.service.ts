@@ -60,6 +60,7 @@ export class DevicesService {
   private readonly byHash = new Map<string, Cached>();
   private readonly byId = new Map<string, Cached>();
   private readonly touched = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<DeviceIdentity | null>>();
 
   constructor(
     private readonly db: Db,
@@ -184,10 +185,23 @@ export class DevicesService {
   async current(deviceId: string): Promise<DeviceIdentity | null> {
     const hit = this.byId.get(deviceId);
     if (hit && hit.until > Date.now()) return hit.identity;
-    const row = await repo.findDevice(this.db, deviceId);
-    const identity = row && !row.disabled_at ? identityOf(row) : null;
-    this.remember(this.byId, deviceId, identity);
-    return identity;
+    // One read per device at a time: a burst of messages (an MQTT read holds
+    // hundreds) must not turn a cache miss into hundreds of identical queries.
+    const pending = this.loading.get(deviceId);
+    if (pending) return pending;
+    const load: Promise<DeviceIdentity | null> = repo
+      .findDevice(this.db, deviceId)
+      .then((row) => {
+        const identity = row && !row.disabled_at ? identityOf(row) : null;
+        // Not when the device changed meanwhile (`forget` dropped this read).
+        if (this.loading.get(deviceId) === load) this.remember(this.byId, deviceId, identity);
+        return identity;
+      })
+      .finally(() => {
+        if (this.loading.get(deviceId) === load) this.loading.delete(deviceId);
+      });
+    this.loading.set(deviceId, load);
+    return load;
   }
 
   /** The caller a device key makes: no permissions, scoped to its asset's place. */
@@ -229,6 +243,7 @@ export class DevicesService {
 
   private forget(deviceId: string): void {
     this.byId.delete(deviceId);
+    this.loading.delete(deviceId);
     for (const [hash, c] of this.byHash) if (c.identity?.id === deviceId) this.byHash.delete(hash);
   }
 }
