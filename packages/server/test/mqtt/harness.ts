@@ -151,6 +151,30 @@ export function event(id: string | undefined, data: Record<string, unknown> = {}
   return JSON.stringify({ ...(id ? { id } : {}), type: 'heartbeat', data });
 }
 
+/**
+ * QoS 0 PUBLISH packets encoded in one buffer: a flood written to a client's
+ * socket at once, without mqtt.js' per-message work in the test process.
+ */
+export function encodeQos0Publishes(topic: string, payloads: string[]): Buffer {
+  const t = Buffer.from(topic);
+  return Buffer.concat(
+    payloads.map((p) => {
+      const body = Buffer.concat([
+        Buffer.from([t.length >> 8, t.length & 0xff]),
+        t,
+        Buffer.from(p),
+      ]);
+      const length: number[] = [];
+      let n = body.length;
+      do {
+        length.push((n % 128) | (n >= 128 ? 0x80 : 0));
+        n = Math.floor(n / 128);
+      } while (n > 0);
+      return Buffer.concat([Buffer.from([0x30, ...length]), body]);
+    }),
+  );
+}
+
 export function mosquittoBinary(): string | null {
   const bin = process.env.CITYOPS_TEST_MOSQUITTO ?? 'mosquitto';
   const probe = spawnSync(bin, ['-h'], { encoding: 'utf8' });
