@@ -267,9 +267,15 @@ export async function importRows(
       const run = new ImportRun(tx, deps, mode, opts.scope ?? { all: true });
       await bulk.startPlacing(tx);
       let writing: Promise<void> = Promise.resolve();
-      for (const batch of run.batches(rows)) {
-        await writing;
-        writing = (await run.check(batch)).written;
+      try {
+        for (const batch of run.batches(rows)) {
+          await writing;
+          writing = (await run.check(batch)).written;
+        }
+      } catch (err) {
+        // Let the write in flight end before the rollback; the first error is the one to tell.
+        await writing.catch(() => undefined);
+        throw err;
       }
       await writing;
       if (run.count === 0) throw ValidationError.field('(file)', 'holds no assets to import');

@@ -118,6 +118,19 @@ describeEachDb('assets: import', (kind) => {
     expect(await byPrefix('BAD-')).toHaveLength(1);
   });
 
+  it('stores nothing when a bad row comes after batches already written', async () => {
+    const { admin } = t();
+    const lines = ['type,code,name,lon,lat'];
+    for (let i = 0; i < 5001; i++) lines.push(`sensor,LATE-${i},Row ${i},${lonA},${latA}`);
+    lines.push(`sensor,LATE-BAD,Bad row,${lonA},not-a-latitude`);
+    const res = await postCsv(admin, lines.join('\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json<Problem>().report!.problems).toEqual([
+      { line: 5003, field: 'lat', reason: 'not a number' },
+    ]);
+    expect(await byPrefix('LATE-')).toHaveLength(0);
+  });
+
   it('reports problems of the header and of the CSV itself', async () => {
     const { admin } = t();
     const header = await postCsv(admin, 'type,code,colour,lon\nsensor,H-1,red,1\n');
