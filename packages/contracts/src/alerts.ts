@@ -307,7 +307,13 @@ export type AlertDetail = z.infer<typeof alertDetailSchema>;
 export const alertListQuery = z
   .object({
     ...pageQuery,
-    status: alertStatusSchema.optional(),
+    /** One status, or several separated by commas (`open,acknowledged`: the unresolved). */
+    status: z
+      .string()
+      .max(100)
+      .transform((s) => s.split(',').map((x) => x.trim()))
+      .pipe(z.array(alertStatusSchema).min(1))
+      .optional(),
     asset: z.uuid().optional(),
     severity: alertSeveritySchema.optional(),
     adminUnit: unitCode.optional(),

@@ -254,7 +254,7 @@ export async function findAlert(
 
 export interface AlertFilter {
   scope: Scope;
-  status?: AlertStatus | undefined;
+  status?: AlertStatus[] | undefined;
   assetId?: string | undefined;
   severity?: AlertSeverity | undefined;
   units?: string[] | undefined;
@@ -268,7 +268,7 @@ export async function listAlerts(db: Queryable, f: AlertFilter): Promise<AlertRo
   return db.query<AlertRow>(sql`
     SELECT * FROM alerts a
     WHERE ${scopeClause(f.scope, 'a.admin_unit_code', 'a.agency_code')}
-      ${f.status ? sql`AND a.status = ${f.status}` : empty}
+      ${f.status ? sql`AND a.status = ANY(${f.status}::text[])` : empty}
       ${f.assetId ? sql`AND a.asset_id = ${f.assetId}` : empty}
       ${f.severity ? sql`AND a.severity = ${f.severity}` : empty}
       ${f.units ? sql`AND a.admin_unit_code = ANY(${f.units}::text[])` : empty}

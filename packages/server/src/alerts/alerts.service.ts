@@ -20,7 +20,7 @@ import type { AlertChange, AlertChanges } from './changes.js';
 import { actorRef, presentAlert, presentHistory } from './present.js';
 
 export interface AlertListQuery {
-  status?: AlertStatus | undefined;
+  status?: AlertStatus[] | undefined;
   asset?: string | undefined;
   severity?: AlertSeverity | undefined;
   adminUnit?: string | undefined;

@@ -97,3 +97,29 @@ export function positionOf(e: StoredEvent): { lat: number; lon: number } | undef
   if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return undefined;
   return { lat, lon };
 }
+
+/** Rules by what they watch, so that an event is checked only against rules that may concern it. */
+export class RuleSet {
+  private readonly byAsset = new Map<string, LiveRule[]>();
+  private readonly byType = new Map<string, LiveRule[]>();
+  private readonly general: LiveRule[] = [];
+
+  constructor(readonly rules: readonly LiveRule[]) {
+    for (const r of rules) {
+      if (r.assetId) this.byAsset.set(r.assetId, [...(this.byAsset.get(r.assetId) ?? []), r]);
+      else if (r.assetType)
+        this.byType.set(r.assetType, [...(this.byType.get(r.assetType) ?? []), r]);
+      else this.general.push(r);
+    }
+  }
+
+  /** The rules that apply to the event. */
+  *applying(e: StoredEvent): Iterable<LiveRule> {
+    const candidates = [
+      ...(e.assetId ? (this.byAsset.get(e.assetId) ?? []) : []),
+      ...(e.assetType ? (this.byType.get(e.assetType) ?? []) : []),
+      ...this.general,
+    ];
+    for (const r of candidates) if (ruleApplies(r, e)) yield r;
+  }
+}

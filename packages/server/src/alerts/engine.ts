@@ -19,7 +19,7 @@ import type { AlertChanges } from './changes.js';
 import { unresolvedKeys, type Firing } from './alerts.repo.js';
 import { enabledEventRules, rulesVersion, type RuleRow } from './rules.repo.js';
 import { moveAsset } from './geofence.repo.js';
-import { positionOf, ruleApplies, thresholdOutcome, type LiveRule } from './conditions.js';
+import { positionOf, RuleSet, thresholdOutcome, type LiveRule } from './conditions.js';
 
 export interface EngineOptions {
   /** The bus queue group (one evaluation per event across the group). */
@@ -55,7 +55,7 @@ export function compileRule(r: RuleRow): LiveRule {
 }
 
 export class RulesEngine {
-  private rules: LiveRule[] = [];
+  private rules = new RuleSet([]);
   private version: string | undefined;
   private stale = true;
   private chain: Promise<void> = Promise.resolve();
@@ -113,18 +113,17 @@ export class RulesEngine {
     if (!this.stale) return;
     this.stale = false;
     const version = await rulesVersion(this.db);
-    this.rules = (await enabledEventRules(this.db)).map(compileRule);
+    this.rules = new RuleSet((await enabledEventRules(this.db)).map(compileRule));
     this.version = version;
   }
 
   private async evaluate(batch: readonly StoredEvent[]): Promise<void> {
     await this.loadRules();
     this.evaluated += batch.length;
-    if (this.rules.length === 0) return;
+    if (this.rules.rules.length === 0) return;
     const byKey = new Map<string, { rule: LiveRule; actions: Action[] }>();
     for (const e of batch) {
-      for (const rule of this.rules) {
-        if (!ruleApplies(rule, e)) continue;
+      for (const rule of this.rules.applying(e)) {
         const action = this.actionFor(rule, e);
         if (!action) continue;
         const key = `${rule.id}/${e.assetId}`;

@@ -48,6 +48,21 @@ export function rulesRoutes(rules: RulesService) {
         schema: {
           tags,
           summary: 'Create an alert rule (threshold, silence, match or geofence)',
+          description:
+            '`threshold`: `assetId` or `assetType`, `eventType`, `field` (a dotted path in the ' +
+            "event's data), `op` (> >= < <= == !=), `value`, optional `clearValue` (hysteresis: " +
+            'the alert clears once the condition fails with it as the limit). `silence`: `assetId` ' +
+            "or `assetType`, `seconds` without events, counted from the asset's last event or the " +
+            "rule's arming (creation, enabling, change), whichever is later. `match`: `eventType` " +
+            '(or a prefix like `fire.*`), optional `assetType` or `assetId`. `geofence`: `assetId` ' +
+            'or `assetType`, `area` (a PostGIS-valid GeoJSON Polygon or MultiPolygon), `on` (enter ' +
+            '/ leave); positions come from events with numeric `data.lat` and `data.lon`, the first ' +
+            "compared with the asset's registered geometry. Threshold, silence and geofence alerts " +
+            'resolve themselves when the condition ends; match alerts wait for a person. ' +
+            '`escalateAfterMinutes`: an alert still open after that long goes one severity up and ' +
+            'is mailed to the next role (operator → supervisor → administrator). `notify`: ' +
+            '`{channel: "email", to: [...]} | {channel: "email", role, adminUnit?}` or ' +
+            '`{channel: "webhook", webhookId}`.',
           body: alertRuleCreateSchema,
           response: { 201: alertRuleSchema },
         },

@@ -49,6 +49,12 @@ export function notificationsRoutes(webhooks: WebhooksService, outbox: Outbox) {
         schema: {
           tags,
           summary: 'Register a webhook; its signing secret is shown in this answer only',
+          description:
+            'Alert changes are POSTed as JSON with `X-CityOps-Event`, `X-CityOps-Delivery` (the ' +
+            'same on every retry) and `X-CityOps-Signature: t=<unix seconds>,v1=<hex>`, where the ' +
+            'hex is HMAC-SHA256 with the secret over `<t>.<raw body>`. Check it in constant time ' +
+            'and refuse a `t` more than 5 minutes away. Answer 2xx; anything else is retried with ' +
+            'exponential backoff and, after the last attempt, dead-lettered.',
           body: webhookCreateSchema,
           response: { 201: webhookWithSecretSchema },
         },

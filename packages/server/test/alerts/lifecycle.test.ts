@@ -124,6 +124,10 @@ describeEachDb('alert lifecycle', (kind) => {
     const ids = (q: string) => listAlerts(admin, q).then((items) => items.map((a) => a.id));
     expect(await ids(`rule=${ruleId}&status=resolved`)).toEqual([inA.id]);
     expect(await ids(`rule=${ruleId}&status=open`)).toEqual([inB.id]);
+    expect(await ids(`rule=${ruleId}&status=open,acknowledged`)).toEqual([inB.id]);
+    expect(await ids(`rule=${ruleId}&status=resolved,open`)).toEqual(
+      [inB.id, inA.id].sort().reverse(),
+    );
     expect(await ids(`asset=${inB.assetId}`)).toEqual([inB.id]);
     expect(await ids(`rule=${ruleId}&severity=critical`)).toEqual([]);
     expect(await ids(`rule=${ruleId}&adminUnit=${wards[1]!.code}`)).toEqual([inB.id]);
