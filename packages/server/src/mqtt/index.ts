@@ -24,7 +24,7 @@ export interface MqttOptions {
 }
 
 export const UPSTREAM_DEFAULTS = {
-  connections: 4,
+  connections: 8,
   group: 'cityops',
   sessionExpirySeconds: 7 * 24 * 3600,
   maxReconnectMs: 30_000,
