@@ -20,15 +20,15 @@ export class PostgisTileRenderer implements TileRenderer {
   constructor(private readonly db: Db) {}
 
   render(req: TileRequest): Promise<Uint8Array | null> {
-    return this.db.transaction(async (tx) => {
-      await tx.query(sql`
-        SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`);
-      return this.renderIn(tx, req);
-    });
+    return this.db.transaction((tx) => this.renderIn(tx, req));
   }
 
   private async renderIn(tx: Queryable, req: TileRequest): Promise<Uint8Array | null> {
-    const { where, weight } = await tileSelection(tx, req);
+    const { where, weight } = await tileSelection(
+      tx,
+      req,
+      sql`set_config('max_parallel_workers_per_gather', '0', true) || set_config('jit', 'off', true)`,
+    );
     const [row] = await tx.query<{ tile: Uint8Array | null }>(sql`
       WITH f AS (
         SELECT ST_AsMVTGeom(ST_Transform(a.geom, 3857),

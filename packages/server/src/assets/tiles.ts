@@ -80,28 +80,40 @@ const LEVELS: Thinning[] = [
  * Levels are counted from the sparsest up, each holding about 8 times the one
  * before: a denser level is counted only while the last count says it may fit,
  * so no count reads more than a few thousand index entries, however many
- * assets the tile covers.
+ * assets the tile covers. The chain is one statement (a CASE runs its
+ * subquery only when taken): one round trip, not four. `prefix` is selected
+ * with it (settings for the statements after).
  */
 export async function tileSelection(
   db: Queryable,
   req: TileRequest,
+  prefix: Sql = sql`NULL`,
 ): Promise<{ where: Sql; weight: number }> {
   const base = filterConditions(
     { types: req.filter.types, overlaps: tileBounds(req.z, req.x, req.y) },
     req.scope,
   );
   const withLevel = (level: Thinning) => (level.condition ? [...base, level.condition] : base);
-  let chosen = LEVELS.length - 1;
-  for (let i = LEVELS.length - 1; i >= 0; i--) {
-    const [row] = await db.query<{ n: number }>(sql`
-      SELECT count(*)::int AS n FROM (
-        SELECT 1 FROM assets a WHERE ${whereOf(withLevel(LEVELS[i]!))} LIMIT ${MAX_TILE_FEATURES + 1}
-      ) s`);
-    const n = row?.n ?? 0;
-    if (n > MAX_TILE_FEATURES) break;
-    chosen = i;
-    if (n * 8 > MAX_TILE_FEATURES * 2) break;
-  }
-  const level = LEVELS[chosen]!;
+  const count = (level: Thinning) => sql`(SELECT count(*)::int FROM (
+    SELECT 1 FROM assets a WHERE ${whereOf(withLevel(level))} LIMIT ${MAX_TILE_FEATURES + 1}) s)`;
+  const fits = (n: string) =>
+    sql`${trusted(n)} <= ${MAX_TILE_FEATURES} AND ${trusted(n)} * 8 <= ${MAX_TILE_FEATURES * 2}`;
+  const [l0, l1, l2, l3] = LEVELS as [Thinning, Thinning, Thinning, Thinning];
+  // MATERIALIZED: each count runs once, not copied into every expression that reads it.
+  const [row] = await db.query<{
+    n0: number | null;
+    n1: number | null;
+    n2: number | null;
+    n3: number;
+  }>(sql`
+    WITH c3 AS MATERIALIZED (SELECT ${count(l3)} AS n3),
+      c2 AS MATERIALIZED (SELECT CASE WHEN ${fits('n3')} THEN ${count(l2)} END AS n2 FROM c3),
+      c1 AS MATERIALIZED (SELECT CASE WHEN ${fits('n2')} THEN ${count(l1)} END AS n1 FROM c2),
+      c0 AS MATERIALIZED (SELECT CASE WHEN ${fits('n1')} THEN ${count(l0)} END AS n0 FROM c1)
+    SELECT ${prefix} AS prefix, n3, n2, n1, n0 FROM c3, c2, c1, c0`);
+  const counts = [row?.n0 ?? null, row?.n1 ?? null, row?.n2 ?? null, row?.n3 ?? null];
+  // The densest level counted that fits; the sparsest when none does.
+  const chosen = counts.findIndex((n) => n !== null && n <= MAX_TILE_FEATURES);
+  const level = LEVELS[chosen < 0 ? LEVELS.length - 1 : chosen]!;
   return { where: whereOf(withLevel(level)), weight: level.weight };
 }
