@@ -7,3 +7,4 @@ export * from './assets.js';
 export * from './devices.js';
 export * from './events.js';
 export * from './alerts.js';
+export * from './reports.js';

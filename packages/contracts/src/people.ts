@@ -38,6 +38,9 @@ export const permissions = [
   'alerts:read',
   'alerts:act',
   'notifications:manage',
+  'reports:read',
+  'reports:act',
+  'reports:configure',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -49,6 +52,7 @@ const read: Permission[] = [
   'stream:read',
   'alert-rules:read',
   'alerts:read',
+  'reports:read',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -63,9 +67,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'system:read',
     'alert-rules:write',
     'alerts:act',
+    'reports:act',
   ],
-  operator: [...read, 'assets:write', 'devices:read', 'alerts:act'],
-  agency_officer: [...read],
+  operator: [...read, 'assets:write', 'devices:read', 'alerts:act', 'reports:act'],
+  agency_officer: [...read, 'reports:act'],
   viewer: [...read],
 };
 

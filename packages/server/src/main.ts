@@ -26,6 +26,10 @@ import { ingestModule, type IngestOptions } from './ingest/index.js';
 import { streamModule, type HubOptions } from './stream/index.js';
 import { mqttModule, type MqttOptions } from './mqtt/index.js';
 import { alertsModule, type AlertsOptions } from './alerts/index.js';
+import { calendarModule } from './calendar/index.js';
+import { filesModule } from './files/index.js';
+import { reportsModule, type ReportsOptions } from './reports/index.js';
+import { open311Module, type Open311Options } from './open311/index.js';
 import {
   notificationsModule,
   peopleDirectory,
@@ -50,6 +54,8 @@ export interface CityOpsOptions {
   stream?: HubOptions;
   alerts?: AlertsOptions;
   notifications?: NotificationsOptions;
+  reports?: ReportsOptions;
+  open311?: Open311Options;
   mqtt?: MqttOptions;
 }
 
@@ -103,6 +109,28 @@ export async function createCityOps(opts: CityOpsOptions) {
     },
     opts.alerts,
   );
+  const calendar = calendarModule(ctx);
+  const files = filesModule(ctx);
+  const reports = reportsModule(
+    ctx,
+    {
+      auth: people.auth,
+      geo: geo.service,
+      files: files.service,
+      calendar: calendar.service,
+      listAgencies: (o) => people.agencies.list(o),
+      directory: peopleDirectory(db, {
+        listUsers: (o) => people.users.list(o),
+        scopeOf: (id) => people.auth.scopeOf(id),
+      }),
+    },
+    opts.reports,
+  );
+  const open311 = open311Module(
+    ctx,
+    { reports, authenticate: (secret) => people.auth.authenticate(secret) },
+    opts.open311,
+  );
   const modules: CityOpsModule[] = [
     busModule(bus, { owned: !opts.bus }),
     people.module,
@@ -116,6 +144,10 @@ export async function createCityOps(opts: CityOpsOptions) {
     stream.module,
     notifications.module,
     alerts.module,
+    calendar.module,
+    files.module,
+    reports.module,
+    open311.module,
     mqtt.module,
   ];
 
@@ -151,6 +183,10 @@ export async function createCityOps(opts: CityOpsOptions) {
     mqtt,
     notifications,
     alerts,
+    calendar,
+    files,
+    reports,
+    open311,
     /** Starts listening and the modules' background work (all or nothing); answers the URL. */
     async listen(): Promise<string> {
       const url = await app.listen({ port: config.port, host: config.host });

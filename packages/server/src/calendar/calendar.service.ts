@@ -41,21 +41,36 @@ export class CalendarService {
     return dateIn(this.timeZone, instant);
   }
 
-  /** A deadline `n` working days after an instant: the end of that day in the province. */
-  async deadlineAfter(instant: Date, n: number): Promise<{ dueDate: LocalDate; deadline: Date }> {
-    const dueDate = (await this.calendar()).dueDate(this.dateOf(instant), n);
+  /**
+   * A deadline `n` working days after an instant: the end of that day in the
+   * province. With a calendar given (taken before a transaction), no I/O.
+   */
+  deadlineWith(
+    cal: WorkCalendar,
+    instant: Date,
+    n: number,
+  ): { dueDate: LocalDate; deadline: Date } {
+    const dueDate = cal.dueDate(this.dateOf(instant), n);
     return { dueDate, deadline: endOfDayIn(this.timeZone, dueDate) };
   }
 
+  async deadlineAfter(instant: Date, n: number): Promise<{ dueDate: LocalDate; deadline: Date }> {
+    return this.deadlineWith(await this.calendar(), instant, n);
+  }
+
   /** Moves a due date on by `n` working days (an approved extension). */
-  async extend(dueDate: LocalDate, n: number): Promise<{ dueDate: LocalDate; deadline: Date }> {
-    const next = (await this.calendar()).addWorkingDays(dueDate, n);
+  extendWith(
+    cal: WorkCalendar,
+    dueDate: LocalDate,
+    n: number,
+  ): { dueDate: LocalDate; deadline: Date } {
+    const next = cal.addWorkingDays(dueDate, n);
     return { dueDate: next, deadline: endOfDayIn(this.timeZone, next) };
   }
 
   /** Working days from one instant's date to another's. */
-  async workingDaysBetween(from: Date, to: Date): Promise<number> {
-    return (await this.calendar()).workingDaysBetween(this.dateOf(from), this.dateOf(to));
+  betweenWith(cal: WorkCalendar, from: Date, to: Date): number {
+    return cal.workingDaysBetween(this.dateOf(from), this.dateOf(to));
   }
 
   /** Every special day of a year: built-in ones, overridden by the province's entries on the same date. */

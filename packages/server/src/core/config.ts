@@ -50,6 +50,23 @@ const envSchema = z.object({
       'must be an address or "Name <address>"',
     )
     .default('CityOps <cityops@localhost>'),
+  // Citizen reports, Open311, files (see the README's settings table).
+  CITYOPS_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  CITYOPS_OPEN311_JURISDICTION: z.string().min(1).max(200).default('thainguyen.gov.vn'),
+  CITYOPS_S3_URL: url(['s3:']).optional(),
+  CITYOPS_UPLOAD_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1_048_576),
+  CITYOPS_SMS_URL: url(['http:', 'https:']).optional(),
+  CITYOPS_REPORT_DEADLINES: z
+    .string()
+    .regex(/^urgent=\d+,on_the_spot=\d+,normal=\d+$/, 'must read urgent=N,on_the_spot=N,normal=N')
+    .default('urgent=1,on_the_spot=3,normal=15'),
+  CITYOPS_REPORT_AUTOCLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  CITYOPS_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  CITYOPS_CITIZEN_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 export interface Config {
@@ -72,6 +89,19 @@ export interface Config {
   /** SMTP server for alert e-mail (smtp://user:pass@host:587); unset: no e-mail. */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Citizen reports, Open311 and uploaded files. */
+  reports: {
+    publicUrl: string | undefined;
+    jurisdiction: string;
+    s3Url: string | undefined;
+    uploadLimit: number;
+    smsUrl: string | undefined;
+    /** Working days allowed per deadline class. */
+    deadlineDays: { urgent: number; on_the_spot: number; normal: number };
+    autoCloseDays: number;
+    retentionDays: number;
+    citizenTokenDays: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -86,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'CITYOPS_*');
     const given = relevant[name];
-    const secret = name.includes('PASSWORD') || name === 'CITYOPS_SMTP_URL';
+    const secret =
+      name.includes('PASSWORD') ||
+      ['CITYOPS_SMTP_URL', 'CITYOPS_S3_URL', 'CITYOPS_SMS_URL'].includes(name);
     const shown = secret || given === undefined ? '' : ` (got "${given}")`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
@@ -117,5 +149,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basemapUrl: e.CITYOPS_BASEMAP_URL,
     smtpUrl: e.CITYOPS_SMTP_URL,
     smtpFrom: e.CITYOPS_SMTP_FROM,
+    reports: {
+      publicUrl: e.CITYOPS_PUBLIC_URL?.replace(/\/+$/, ''),
+      jurisdiction: e.CITYOPS_OPEN311_JURISDICTION,
+      s3Url: e.CITYOPS_S3_URL,
+      uploadLimit: e.CITYOPS_UPLOAD_LIMIT,
+      smsUrl: e.CITYOPS_SMS_URL,
+      deadlineDays: Object.fromEntries(
+        e.CITYOPS_REPORT_DEADLINES.split(',').map((p) => [
+          p.split('=')[0],
+          Number(p.split('=')[1]),
+        ]),
+      ) as Config['reports']['deadlineDays'],
+      autoCloseDays: e.CITYOPS_REPORT_AUTOCLOSE_DAYS,
+      retentionDays: e.CITYOPS_REPORT_RETENTION_DAYS,
+      citizenTokenDays: e.CITYOPS_CITIZEN_TOKEN_DAYS,
+    },
   };
 }

@@ -64,7 +64,7 @@ export function authRoutes(auth: AuthService, users: UsersService) {
           summary: 'Who is signed in, with their permissions and scope',
           response: {
             200: z.object({
-              kind: z.enum(['user', 'apikey', 'device']),
+              kind: z.enum(['user', 'apikey', 'device', 'citizen']),
               user: userSchema.nullable(),
               permissions: z.array(z.string()),
               scope: z.object({
@@ -98,6 +98,7 @@ export function authRoutes(auth: AuthService, users: UsersService) {
               scope,
             };
           case 'device':
+          case 'citizen':
             return { kind: p.kind, user: null, permissions: [], scope };
         }
       },

@@ -121,8 +121,9 @@ export class AuthService {
         return this.fromSession(hash);
       case 'apikey':
         return this.fromApiKey(hash);
-      case 'device': {
-        const handler = this.handlers.get('device');
+      case 'device':
+      case 'citizen': {
+        const handler = this.handlers.get(kind);
         return handler ? handler(secret, hash) : null;
       }
     }

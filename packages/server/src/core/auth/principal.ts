@@ -25,7 +25,9 @@ export type Principal =
       scope: Scope;
     }
   | { kind: 'apikey'; id: string; name: string; keyScope: ApiKeyScope; scope: Scope }
-  | { kind: 'device'; id: string; assetId: string; scope: Scope };
+  | { kind: 'device'; id: string; assetId: string; scope: Scope }
+  /** A citizen of the citizen app (phone-verified, or anonymous with phone null); no staff permission. */
+  | { kind: 'citizen'; id: string; phone: string | null; scope: Scope };
 
 export function principalCan(p: Principal, permission: Permission): boolean {
   switch (p.kind) {
@@ -34,13 +36,14 @@ export function principalCan(p: Principal, permission: Permission): boolean {
     case 'apikey':
       return apiKeyScopePermissions[p.keyScope].includes(permission);
     case 'device':
+    case 'citizen':
       return false;
   }
 }
 
 /** Who did a write, for the audit log. */
 export interface Actor {
-  type: 'user' | 'apikey' | 'device' | 'system';
+  type: 'user' | 'apikey' | 'device' | 'citizen' | 'system';
   id: string | null;
   label: string;
   ip?: string | undefined;
@@ -57,6 +60,8 @@ export function actorOf(p: Principal, ip?: string, requestId?: string): Actor {
       return { type: 'apikey', id: p.id, label: p.name, ip, requestId };
     case 'device':
       return { type: 'device', id: p.id, label: `device ${p.id}`, ip, requestId };
+    case 'citizen':
+      return { type: 'citizen', id: p.id, label: `citizen ${p.id}`, ip, requestId };
   }
 }
 

@@ -4,8 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export type SecretKind = 'session' | 'apikey' | 'device';
-const prefixes: Record<SecretKind, string> = { session: 'cot_', apikey: 'cok_', device: 'cod_' };
+export type SecretKind = 'session' | 'apikey' | 'device' | 'citizen';
+const prefixes: Record<SecretKind, string> = {
+  session: 'cot_',
+  apikey: 'cok_',
+  device: 'cod_',
+  citizen: 'coc_',
+};
 
 export function newSecret(kind: SecretKind): string {
   return prefixes[kind] + randomBytes(32).toString('base64url');

@@ -1,0 +1,87 @@
+/** Storage of report notifications (the outbox) and the look-ups delivery needs. */
+import type { Queryable } from '../core/db/db.js';
+import { sql } from '../core/db/sql.js';
+
+export interface NotificationRow {
+  id: string;
+  report_id: number;
+  channel: string;
+  target: unknown;
+  event: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export async function insertNotifications(
+  db: Queryable,
+  rows: Array<Omit<NotificationRow, 'attempts'>>,
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(sql`
+    INSERT INTO report_notifications (id, report_id, channel, target, event, payload,
+      next_attempt_at, created_at)
+    SELECT id, report_id, channel, target, event, payload, ${now}, ${now}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS t(id uuid, report_id bigint, channel text, target jsonb, event text, payload jsonb)`);
+}
+
+/** The reports merged into one (their reporters follow it). */
+export async function duplicatesOf(db: Queryable, id: number): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    sql`SELECT id FROM reports WHERE merged_into = ${id}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Takes due rows for delivery, holding them until `until`. */
+export function claimDue(
+  db: Queryable,
+  now: Date,
+  until: Date,
+  limit: number,
+): Promise<NotificationRow[]> {
+  return db.query<NotificationRow>(sql`
+    UPDATE report_notifications SET attempts = attempts + 1, next_attempt_at = ${until}
+    WHERE id IN (SELECT id FROM report_notifications
+      WHERE status = 'pending' AND next_attempt_at <= ${now}
+      ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, report_id, channel, target, event, payload, attempts`);
+}
+
+export async function finish(
+  db: Queryable,
+  id: string,
+  status: 'delivered' | 'skipped' | 'dead',
+  error: string | null,
+  now: Date,
+): Promise<void> {
+  await db.query(sql`
+    UPDATE report_notifications SET status = ${status}, last_error = ${error}, finished_at = ${now}
+    WHERE id = ${id}`);
+}
+
+export async function retryLater(
+  db: Queryable,
+  id: string,
+  at: Date,
+  error: string,
+): Promise<void> {
+  await db.query(sql`
+    UPDATE report_notifications SET next_attempt_at = ${at}, last_error = ${error} WHERE id = ${id}`);
+}
+
+/** The phone to tell about a report: its citizen's, else the one given with it; none once erased. */
+export async function reporterPhone(db: Queryable, reportId: number): Promise<string | null> {
+  const [row] = await db.query<{ phone: string | null }>(sql`
+    SELECT COALESCE(c.phone, r.reporter_phone) AS phone
+    FROM reports r LEFT JOIN citizens c ON c.id = r.citizen_id
+    WHERE r.id = ${reportId} AND r.personal_erased_at IS NULL`);
+  return row?.phone ?? null;
+}
+
+export function listForReport(db: Queryable, reportId: number) {
+  return db.query<NotificationRow & { status: string; last_error: string | null }>(sql`
+    SELECT id, report_id, channel, target, event, payload, attempts, status, last_error
+    FROM report_notifications WHERE report_id = ${reportId} ORDER BY created_at, id`);
+}

@@ -1,0 +1,179 @@
+/**
+ * Notifications about reports: to the citizen who sent a report and those
+ * following it (their reports were merged into it) by SMS, and to the
+ * supervisors of its area by e-mail when it is overdue or needs a decision.
+ * Rows are written in the transaction of the change (an outbox) and delivered
+ * by a worker with retries; targets name who, and the address is looked up
+ * at delivery, so no phone number waits in the outbox.
+ *
+ * The alerts module's outbox (src/notifications) is built around alerts (its
+ * messages carry an alert and a rule); this is the same pattern for reports,
+ * reusing its RoleDirectory to find supervisors.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Db, Queryable } from '../core/db/db.js';
+import type { Clock } from '../core/clock.js';
+import { newId } from '../core/ids.js';
+import type { RoleDirectory } from '../notifications/index.js';
+import type { SmsSender } from './sms.js';
+import * as repo from './notify.repo.js';
+
+export type NotifyTarget =
+  | { kind: 'reporter'; reportId: number }
+  | { kind: 'supervisors'; adminUnit: string | null; agency: string | null };
+
+export interface ReportMessage {
+  event: string;
+  reportId: number;
+  textVi: string;
+  textEn: string;
+}
+
+const MAX_ATTEMPTS = 6;
+const LEASE_MS = 60_000;
+
+export interface NotifierDeps {
+  db: Db;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  sms: SmsSender | null;
+  directory: RoleDirectory | null;
+  smtp: { url: string; from: string } | null;
+}
+
+export class ReportNotifier {
+  private readonly mail: Transporter | null;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<number> | undefined;
+
+  constructor(private readonly deps: NotifierDeps) {
+    this.mail = deps.smtp ? nodemailer.createTransport(deps.smtp.url) : null;
+  }
+
+  /** Tells the reporter and the followers of a report (SMS), in the caller's transaction. */
+  async toReporters(tx: Queryable, msg: ReportMessage): Promise<void> {
+    const ids = [msg.reportId, ...(await repo.duplicatesOf(tx, msg.reportId))];
+    await repo.insertNotifications(
+      tx,
+      ids.map((reportId) => ({
+        id: newId(),
+        report_id: msg.reportId,
+        channel: 'sms',
+        target: { kind: 'reporter', reportId } satisfies NotifyTarget,
+        event: msg.event,
+        payload: msg,
+      })),
+      this.deps.clock.now(),
+    );
+  }
+
+  /** Tells the supervisors of the report's area (e-mail), in the caller's transaction. */
+  async toSupervisors(
+    tx: Queryable,
+    msg: ReportMessage,
+    place: { adminUnit: string | null; agency: string | null },
+  ): Promise<void> {
+    await repo.insertNotifications(
+      tx,
+      [
+        {
+          id: newId(),
+          report_id: msg.reportId,
+          channel: 'email',
+          target: { kind: 'supervisors', ...place } satisfies NotifyTarget,
+          event: msg.event,
+          payload: msg,
+        },
+      ],
+      this.deps.clock.now(),
+    );
+  }
+
+  start(intervalMs = 5000): void {
+    this.timer = setInterval(() => void this.run(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.draining?.catch(() => undefined);
+    this.mail?.close();
+  }
+
+  private async run(): Promise<void> {
+    await this.drainOnce().catch((err: unknown) =>
+      this.deps.log.error({ err }, 'report notifications failed'),
+    );
+  }
+
+  /** Delivers every due notification; answers how many were tried. */
+  drainOnce(): Promise<number> {
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drain(): Promise<number> {
+    let tried = 0;
+    for (;;) {
+      const now = this.deps.clock.now();
+      const rows = await repo.claimDue(this.deps.db, now, new Date(now.getTime() + LEASE_MS), 50);
+      for (const row of rows) await this.deliver(row);
+      tried += rows.length;
+      if (rows.length < 50) return tried;
+    }
+  }
+
+  private async deliver(row: repo.NotificationRow): Promise<void> {
+    const { db, clock } = this.deps;
+    try {
+      const skipped = await this.send(row);
+      await repo.finish(
+        db,
+        row.id,
+        skipped ? 'skipped' : 'delivered',
+        skipped ?? null,
+        clock.now(),
+      );
+    } catch (err) {
+      const error = String((err as Error).message ?? err).slice(0, 500);
+      if (row.attempts >= MAX_ATTEMPTS) {
+        await repo.finish(db, row.id, 'dead', error, clock.now());
+        this.deps.log.warn({ notification: row.id, error }, 'report notification dead-lettered');
+      } else {
+        const backoff = Math.min(15 * 60_000, 2000 * 2 ** (row.attempts - 1));
+        await repo.retryLater(db, row.id, new Date(clock.now().getTime() + backoff), error);
+      }
+    }
+  }
+
+  /** Sends one notification; answers why it was skipped, if it was. */
+  private async send(row: repo.NotificationRow): Promise<string | undefined> {
+    const msg = row.payload as ReportMessage;
+    const target = row.target as NotifyTarget;
+    if (row.channel === 'sms' && target.kind === 'reporter') {
+      if (!this.deps.sms) return 'no SMS gateway configured';
+      const phone = await repo.reporterPhone(this.deps.db, target.reportId);
+      if (!phone) return 'no phone number';
+      await this.deps.sms.send(phone, msg.textVi);
+      return undefined;
+    }
+    if (row.channel === 'email' && target.kind === 'supervisors') {
+      if (!this.mail || !this.deps.directory || !this.deps.smtp) return 'no SMTP server configured';
+      const to = await this.deps.directory.addressesOf('supervisor', {
+        adminUnit: target.adminUnit,
+        agencyCode: target.agency,
+      });
+      if (to.length === 0) return 'no supervisor for this area';
+      await this.mail.sendMail({
+        from: this.deps.smtp.from,
+        to,
+        subject: `[CityOps] ${msg.textVi.slice(0, 120)}`,
+        text: `${msg.textVi}\n\n${msg.textEn}\n`,
+        headers: { 'X-CityOps-Report': String(msg.reportId) },
+      });
+      return undefined;
+    }
+    return `cannot deliver ${row.channel} to ${target.kind}`;
+  }
+}

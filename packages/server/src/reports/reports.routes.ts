@@ -1,0 +1,234 @@
+/**
+ * /api/v1/reports: the staff side of citizen reports. Lists and details are
+ * scoped (admin units; agency officers: their agencies' reports); actions
+ * follow the workflow (workflow.ts) and answer the report with its history;
+ * the reporter's identity has its own route, audited on every read.
+ */
+import { z } from 'zod';
+import {
+  pageOf,
+  pageQuery,
+  reportActionBodies,
+  reportActions,
+  reportDetailSchema,
+  reportFilterSchema,
+  reporterSchema,
+  reportIdSchema,
+  reportPatchSchema,
+  reportSchema,
+  staffReportCreateSchema,
+  type ReportAction,
+} from '@cityops/contracts';
+import type { App } from '../core/http/app.js';
+import { actorFrom, principalOf } from '../core/http/app.js';
+import { decodeCursor, pageFrom } from '../core/http/cursor.js';
+import { ForbiddenError, ValidationError } from '../core/errors.js';
+import { uploaderOf } from '../files/uploader.js';
+import { IOC_ROLES } from './access.js';
+import { historyActorOf } from './history.js';
+import { renameSubmissionErrors } from './errors.js';
+import type { ReportsModuleParts } from './parts.js';
+
+const idParams = z.object({ id: reportIdSchema });
+const photoParams = z.object({ id: reportIdSchema, fileId: z.uuid() });
+const sizeQuery = z.object({ size: z.enum(['full', 'thumb']).default('full') }).strict();
+
+const ACTION_SUMMARY: Record<ReportAction, string> = {
+  verify: 'Verify a received report (optionally correcting its category)',
+  reject: 'Reject a received or verified report, with a reason shown to the citizen',
+  assign: 'Assign to a primary agency (default: the routed one) and coordinating agencies',
+  start: 'Start handling (officer of the primary agency, or a supervisor)',
+  extend: 'Ask for more working days, with a reason (officer of the primary agency)',
+  'approve-extension': 'Approve or refuse the pending extension (supervisor)',
+  return: 'Return a misrouted report to the IOC (officer of the primary agency)',
+  answer: 'Answer with text and after-photos (officer of the primary agency, or a supervisor)',
+  merge: 'Merge a duplicate into its original (`into`); its reporter then follows the original',
+  close: 'Close an answered report',
+};
+
+export function reportsRoutes(parts: ReportsModuleParts) {
+  const { queries, actions, submissions } = parts;
+  return (app: App) => {
+    app.get(
+      '/api/v1/reports',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'List reports, newest first',
+          description:
+            '`status` and `category` take several values separated by commas; `unit` includes ' +
+            'the units under it; `agency` matches the primary or a coordinating agency; ' +
+            '`overdue=true` keeps unanswered reports past their deadline; `q` searches the text ' +
+            'without diacritics (or a report number); `bbox` is minLon,minLat,maxLon,maxLat; ' +
+            '`from`/`to` bound the time received.',
+          querystring: reportFilterSchema.extend(pageQuery),
+          response: { 200: pageOf(reportSchema) },
+        },
+        config: { access: 'reports:read' },
+      },
+      async (request) => {
+        const { limit, cursor, ...filter } = request.query;
+        const after = decodeCursor(cursor, 1)?.[0];
+        const items = await queries.list(principalOf(request), filter, {
+          after: typeof after === 'number' ? after : undefined,
+          limit: limit + 1,
+        });
+        return pageFrom(items, limit, (r) => [Number(r.id)]);
+      },
+    );
+
+    app.post(
+      '/api/v1/reports',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'Take a report for a citizen (hotline, walk-in): IOC staff',
+          body: staffReportCreateSchema,
+          response: { 201: reportDetailSchema },
+        },
+        config: { access: 'reports:act' },
+      },
+      async (request, reply) => {
+        const p = principalOf(request);
+        if (p.kind !== 'user' || !IOC_ROLES.includes(p.role))
+          throw new ForbiddenError(
+            'Only IOC operators, supervisors and administrators take reports.',
+          );
+        const b = request.body;
+        if ((b.lat === undefined) !== (b.lon === undefined))
+          throw ValidationError.field(b.lat === undefined ? 'lat' : 'lon', 'give both lat and lon');
+        const { id } = await renameSubmissionErrors(
+          submissions.submit(
+            {
+              channel: 'staff',
+              categoryCode: b.categoryCode,
+              description: b.description,
+              location:
+                b.lat !== undefined && b.lon !== undefined ? { lat: b.lat, lon: b.lon } : null,
+              address: b.address ?? null,
+              addressId: null,
+              attributes: b.attributes,
+              photoIds: b.photoIds,
+              reporter: {
+                name: b.reporter?.name ?? null,
+                phone: b.reporter?.phone ?? null,
+                email: b.reporter?.email ?? null,
+                deviceId: null,
+                accountId: null,
+              },
+              citizenId: null,
+              mediaUrl: null,
+            },
+            { history: historyActorOf(p), audit: actorFrom(request), uploader: uploaderOf(p) },
+          ),
+          { category: 'categoryCode', location: 'lat' },
+        );
+        return reply.status(201).send(await queries.get(p, id));
+      },
+    );
+
+    app.get(
+      '/api/v1/reports/:id',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'A report with its photos and full history (internal notes included)',
+          params: idParams,
+          response: { 200: reportDetailSchema },
+        },
+        config: { access: 'reports:read' },
+      },
+      (request) => queries.get(principalOf(request), Number(request.params.id)),
+    );
+
+    app.patch(
+      '/api/v1/reports/:id',
+      {
+        schema: {
+          tags: ['reports'],
+          summary:
+            "Share the reporter's identity with the handling agency, or add an internal note",
+          params: idParams,
+          body: reportPatchSchema,
+          response: { 200: reportDetailSchema },
+        },
+        config: { access: 'reports:act' },
+      },
+      (request) =>
+        queries.patch(
+          principalOf(request),
+          actorFrom(request),
+          Number(request.params.id),
+          request.body,
+        ),
+    );
+
+    app.get(
+      '/api/v1/reports/:id/reporter',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: "The reporter's identity (IOC staff; the agency when shared). Audited.",
+          description:
+            'Each call is an audit entry `report.reporter_viewed` on the report. Empty after the ' +
+            'retention period (CITYOPS_REPORT_RETENTION_DAYS after closing).',
+          params: idParams,
+          response: { 200: reporterSchema },
+        },
+        config: { access: 'reports:read' },
+      },
+      (request) =>
+        queries.reporter(principalOf(request), actorFrom(request), Number(request.params.id)),
+    );
+
+    app.get(
+      '/api/v1/reports/:id/photos/:fileId',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'A photo of the report (`size=thumb`: 320 px JPEG)',
+          params: photoParams,
+          querystring: sizeQuery,
+        },
+        config: { access: 'reports:read' },
+      },
+      async (request, reply) => {
+        const f = await queries.photo(
+          principalOf(request),
+          Number(request.params.id),
+          request.params.fileId,
+          request.query.size,
+        );
+        return reply
+          .type(f.contentType)
+          .header('cache-control', 'private, max-age=3600')
+          .send(f.bytes);
+      },
+    );
+
+    for (const action of reportActions) {
+      app.post(
+        `/api/v1/reports/:id/${action}`,
+        {
+          schema: {
+            tags: ['reports'],
+            summary: ACTION_SUMMARY[action],
+            description:
+              '409 with the reason when the report is not in a status that allows it; 403 when ' +
+              'the caller may not do it on this report.',
+            params: idParams,
+            body: reportActionBodies[action],
+            response: { 200: reportDetailSchema },
+          },
+          config: { access: 'reports:act' },
+        },
+        async (request) => {
+          const p = principalOf(request);
+          const id = Number(request.params.id);
+          await actions.act(p, actorFrom(request), id, action, request.body);
+          return queries.get(p, id);
+        },
+      );
+    }
+  };
+}
