@@ -9,7 +9,7 @@ import type { StoredEvent } from '@cityops/contracts';
 import { sql } from '../../src/core/db/sql.js';
 import { eventsTopic } from '../../src/mqtt/topics.js';
 import { describeEachDb } from '../support/db.js';
-import { closed, connectDevice, event, until, useMqttApp } from './harness.js';
+import { closed, connectDevice, event, sleep, until, useMqttApp } from './harness.js';
 
 describeEachDb('MQTT embedded broker', (kind) => {
   const t = useMqttApp(kind);
@@ -87,6 +87,35 @@ describeEachDb('MQTT embedded broker', (kind) => {
       }),
     );
     expect(found).toEqual(ids.map(() => 1));
+    client.end();
+  });
+
+  it('holds the QoS 1 PUBACK while the event cannot be committed', async () => {
+    const { mqttPort, device, cityops } = t();
+    const d = await device();
+    const client = await connectDevice(mqttPort, d);
+    await client.publishAsync(eventsTopic(d.id), event('warm-up'), { qos: 1 });
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => undefined as void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // The writer's first step is this lock: while it is held, nothing commits.
+    const holding = cityops.db.transaction(async (tx) => {
+      await tx.query(sql`SELECT last_seq FROM event_seq WHERE id = 1 FOR UPDATE`);
+      locked();
+      await gate;
+    });
+    await isLocked;
+    let acked = false;
+    const publishing = client
+      .publishAsync(eventsTopic(d.id), event('held'), { qos: 1 })
+      .then(() => (acked = true));
+    await sleep(500);
+    expect(acked).toBe(false);
+    release();
+    await holding;
+    await publishing;
+    expect(await storedIds(d.id)).toEqual(['warm-up', 'held']);
     client.end();
   });
 
