@@ -104,7 +104,7 @@ function csvOf(n: number): string {
         const time = async (z: number, runs: number) => {
           const tile = tileOf(CENTRE, z);
           const url = `/api/v1/tiles/assets/${z}/${tile.x}/${tile.y}.mvt`;
-          await admin.get(url);
+          for (let i = 0; i < 5; i++) await admin.get(url);
           const ms: number[] = [];
           let bytes = 0;
           for (let i = 0; i < runs; i++) {
@@ -121,7 +121,7 @@ function csvOf(n: number): string {
           );
           return percentile(ms, 0.95);
         };
-        expect(await time(14, 50)).toBeLessThanOrEqual(50);
+        expect(await time(14, 200)).toBeLessThanOrEqual(50);
         for (const z of [8, 10, 12, 16]) expect(await time(z, 20)).toBeLessThanOrEqual(200);
       },
     );
