@@ -115,6 +115,21 @@ export function open311Routes(d: Open311RoutesDeps) {
           );
         });
 
+        // A wildcard of our own: the web module's GET /* would otherwise answer
+        // unknown Open311 paths with the JSON API's problem+json.
+        scope.route({
+          method: ['GET', 'POST'],
+          url: '/*',
+          schema: { hide: true },
+          config: { access: 'public' },
+          handler: (request) => {
+            throw Open311Error.of(
+              404,
+              `No Open311 resource at ${request.method} ${request.url.split('?')[0]}`,
+            );
+          },
+        });
+
         const doc = (summary: string, description?: string) => ({
           tags: ['open311'],
           summary,

@@ -33,8 +33,10 @@ const W3C = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})
 
 /** A W3C date-time (a plain date is midnight UTC); 400 naming the parameter otherwise. */
 export function w3(q: Params, name: string): Date | undefined {
-  const v = param(q, name);
-  if (v === undefined) return undefined;
+  const given = param(q, name);
+  if (given === undefined) return undefined;
+  // A "+" of an offset that a client forgot to encode arrives as a space.
+  const v = given.replace(/ (\d{2}:\d{2})$/, '+$1');
   const hasTime = v.includes('T');
   if (!W3C.test(v) || Number.isNaN(Date.parse(hasTime ? v : `${v}T00:00:00Z`))) {
     throw Open311Error.of(
