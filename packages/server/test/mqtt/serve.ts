@@ -81,8 +81,16 @@ export async function createDevices(
   return devices;
 }
 
+const tokens = new Map<string, string>();
+
+/** A token of the first administrator (signed in once per server: sign-ins are rate-limited). */
 async function signIn(base: string): Promise<string> {
-  return (await call<{ token: string }>(`${base}/api/v1/auth/login`, null, 'POST', ADMIN)).token;
+  let token = tokens.get(base);
+  if (!token) {
+    token = (await call<{ token: string }>(`${base}/api/v1/auth/login`, null, 'POST', ADMIN)).token;
+    tokens.set(base, token);
+  }
+  return token;
 }
 
 /** How many events the assets have, read through the API (up to 1,000 each). */
