@@ -11,6 +11,7 @@ import { uploadedFileSchema } from '@cityops/contracts';
 import type { App } from '../core/http/app.js';
 import { ValidationError } from '../core/errors.js';
 import type { FilesService } from './files.service.js';
+import { UnsupportedMediaTypeError } from './images.js';
 import { uploaderOf } from './uploader.js';
 
 const RAW_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
@@ -23,7 +24,9 @@ export async function readPhoto(request: FastifyRequest, field = 'file'): Promis
     return part.toBuffer();
   }
   if (Buffer.isBuffer(request.body)) return request.body;
-  throw ValidationError.field(field, 'send the photo as multipart/form-data or as the raw body');
+  throw new UnsupportedMediaTypeError(
+    `Send the photo as multipart/form-data (field ${field}) or as the raw body with an image type.`,
+  );
 }
 
 export function filesRoutes(files: FilesService) {
