@@ -32,6 +32,7 @@ import { foldText } from '../core/text.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { checkAsset, type CheckedAsset } from './assets.validate.js';
 import * as bulk from './bulk.repo.js';
+import * as placement from '../geo/placement.repo.js';
 import { unknownAgencies } from './assets.repo.js';
 import { pgCode } from './assets.present.js';
 import { sealWriteOnly, withoutEmpty } from './write-only.js';
@@ -229,18 +230,20 @@ class ImportRun {
 
     // Place the batch and check it lands inside the caller's area, then write.
     const rows = batch.map((g) => bulkRow(g.existingId ?? newId(), g));
-    await bulk.place(tx, pointsOf(rows), this.deps.today);
-    if (!this.scope.all) {
-      const byId = new Map(rows.map((r, i) => [r.id, batch[i]!]));
-      for (const { id, unit } of await bulk.placedUnits(tx)) {
-        const g = byId.get(id)!;
-        if (scopeIncludes(this.scope, unit, g.checked.asset.agencyCode)) continue;
-        const where =
-          g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry';
-        this.problem(g, where, `lies in admin unit ${unit ?? '(none)'}, outside your area`);
-      }
-      if (this.problems.length) return { written: Promise.resolve() };
-    }
+    await placement.place(tx, pointsOf(rows), this.deps.today);
+    const units = new Map((await placement.placedUnits(tx)).map((p) => [p.id, p.unit]));
+    rows.forEach((row, i) => {
+      row.admin_unit_code = units.get(row.id) ?? null;
+      const g = batch[i]!;
+      if (scopeIncludes(this.scope, row.admin_unit_code, g.checked.asset.agencyCode)) return;
+      const where = g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry';
+      this.problem(
+        g,
+        where,
+        `lies in admin unit ${row.admin_unit_code ?? '(none)'}, outside your area`,
+      );
+    });
+    if (this.problems.length) return { written: Promise.resolve() };
     const creates = rows.filter((_, i) => !batch[i]!.existingId);
     const updates = rows.filter((_, i) => batch[i]!.existingId);
     this.createdIds.push(...creates.map((r) => r.id));
@@ -265,7 +268,7 @@ export async function importRows(
   try {
     return await deps.db.transaction(async (tx) => {
       const run = new ImportRun(tx, deps, mode, opts.scope ?? { all: true });
-      await bulk.startPlacing(tx);
+      await placement.startPlacing(tx);
       let writing: Promise<void> = Promise.resolve();
       try {
         for (const batch of run.batches(rows)) {
@@ -332,6 +335,7 @@ function bulkRow(id: string, g: Good): bulk.BulkRow {
     secrets: sealWriteOnly(g.existingId ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly)),
     status: g.statusGiven || !g.existingId ? a.status : null,
     agency_code: a.agencyCode,
+    admin_unit_code: null,
     tags: a.tags,
     search_text: foldText(`${a.code} ${a.name}`),
   };
