@@ -90,7 +90,22 @@ export class ReportQueries {
   }
 
   async get(p: Principal, id: number): Promise<ReportDetail> {
-    const r = await this.readable(p, id);
+    return this.detail(await this.readable(p, id));
+  }
+
+  /**
+   * The report after the caller acted on it, even when the action took it out
+   * of their sight (an agency returning a report to the IOC).
+   */
+  async afterAction(p: Principal, id: number): Promise<ReportDetail> {
+    const r =
+      (await repo.findReport(this.d.db, id, { where: readClause(p) })) ??
+      (await repo.findReport(this.d.db, id));
+    if (!r) throw new NotFoundError('Report', String(id));
+    return this.detail(r);
+  }
+
+  private async detail(r: repo.ReportRow): Promise<ReportDetail> {
     const [photos, history] = await Promise.all([
       this.withPhotos([r]),
       repo.historyOf(this.d.db, [r.id]),

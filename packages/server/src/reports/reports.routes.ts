@@ -226,7 +226,7 @@ export function reportsRoutes(parts: ReportsModuleParts) {
           const p = principalOf(request);
           const id = Number(request.params.id);
           await actions.act(p, actorFrom(request), id, action, request.body);
-          return queries.get(p, id);
+          return queries.afterAction(p, id);
         },
       );
     }
