@@ -51,26 +51,26 @@ describe.skipIf(!bin)('MQTT through Mosquitto', () => {
             new DeviceStream({
               url: mosquitto().url,
               topic: eventsTopic(d.id),
-              ratePerSecond: 40,
+              ratePerSecond: 20,
               window: 20,
               prefix: `d${i}`,
             }),
           );
         }
         const ackedTotal = () => streams.reduce((n, s) => n + s.acked.length, 0);
-        while (ackedTotal() < 150) await sleep(5);
+        while (ackedTotal() < 100) await sleep(5);
         server.kill();
         const ackedAtKill = ackedTotal();
         await sleep(1000);
         // The devices went on publishing to the broker while CityOps was down.
-        expect(ackedTotal()).toBeGreaterThan(ackedAtKill + 50);
+        expect(ackedTotal()).toBeGreaterThan(ackedAtKill + 20);
 
         server = await serveChild(env);
         await sleep(1000);
-        await Promise.all(streams.map((s) => s.drain(20_000)));
+        await Promise.all(streams.map((s) => s.drain(60_000)));
         const base = server.url;
         const assets = devices.map((d) => d.assetId);
-        await until(async () => (await countEvents(base, assets)) >= ackedTotal(), 20_000);
+        await until(async () => (await countEvents(base, assets)) >= ackedTotal(), 60_000);
         await server.stop();
         server = undefined;
 
@@ -99,6 +99,6 @@ describe.skipIf(!bin)('MQTT through Mosquitto', () => {
         await testDb?.drop();
         await fs.rm(dataDir, { recursive: true, force: true });
       }
-    }, 120_000);
+    }, 180_000);
   });
 });

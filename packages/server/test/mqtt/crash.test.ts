@@ -58,7 +58,7 @@ describeEachDb('MQTT: nothing acknowledged is lost when the server is killed', (
 
       server = await serveChild(env);
       await sleep(1500);
-      await Promise.all(streams.map((s) => s.drain(20_000)));
+      await Promise.all(streams.map((s) => s.drain(60_000)));
       await server.stop();
       server = undefined;
 
@@ -93,5 +93,5 @@ describeEachDb('MQTT: nothing acknowledged is lost when the server is killed', (
       await testDb?.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -36,7 +36,7 @@ export async function serveChild(env: Record<string, string>): Promise<Served> {
     exited.then(() => Promise.reject(new Error(`cityops serve exited:\n${output}`))),
   ]);
   const url = /(http:\/\/\S+)\//.exec(line)![1]!;
-  await until(async () => (await fetch(`${url}/readyz`)).status === 200, 20_000);
+  await until(async () => (await fetch(`${url}/readyz`)).status === 200, 60_000);
   return {
     url,
     child,

@@ -27,7 +27,7 @@ if (!bin) {
   );
 }
 
-describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', () => {
+describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', { timeout: 60_000 }, () => {
   const mosquitto = useMosquitto(bin ?? 'mosquitto');
   let testDb: TestDb;
   let db: Db;
@@ -43,7 +43,7 @@ describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', () => {
       listen: true,
     });
     running.push(cityops);
-    await until(async () => (await cityops.app.inject('/readyz')).statusCode === 200);
+    await until(async () => (await cityops.app.inject('/readyz')).statusCode === 200, 30_000);
     return cityops;
   }
 
@@ -125,7 +125,10 @@ describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', () => {
     const group = newId('g');
     const cityops = await subscriber(clientId, group);
     await publish(device.id, 1000, 20);
-    await until(async () => (await storedNs(device.id)).filter((n) => n >= 1000).length === 20);
+    await until(
+      async () => (await storedNs(device.id)).filter((n) => n >= 1000).length === 20,
+      30_000,
+    );
     await publisher.publishAsync(eventsTopic(randomUUID()), '{"type":"heartbeat","data":{}}', {
       qos: 1,
     });
@@ -153,7 +156,10 @@ describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', () => {
     const a = await subscriber(newId('a'), group);
     const b = await subscriber(newId('b'), group);
     await publish(device.id, 2000, 400);
-    await until(async () => (await storedNs(device.id)).filter((n) => n >= 2000).length >= 400);
+    await until(
+      async () => (await storedNs(device.id)).filter((n) => n >= 2000).length >= 400,
+      30_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await storedNs(device.id)).filter((n) => n >= 2000)).toEqual(range(2000, 400));
     const byA = await metric(a, 'cityops_mqtt_messages_total', 'result="stored"');
@@ -171,7 +177,10 @@ describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', () => {
     await stop(await subscriber(clientId, group));
     await publish(device.id, 3000, 100);
     const back = await subscriber(clientId, group);
-    await until(async () => (await storedNs(device.id)).filter((n) => n >= 3000).length >= 100);
+    await until(
+      async () => (await storedNs(device.id)).filter((n) => n >= 3000).length >= 100,
+      30_000,
+    );
     expect((await storedNs(device.id)).filter((n) => n >= 3000)).toEqual(range(3000, 100));
     await stop(back);
   });
