@@ -14,6 +14,7 @@ import { seedAdminUnits } from '../geo/reference-data.js';
 import { UsersService } from '../people/users.service.js';
 import { ApiKeysService } from '../people/apikeys.service.js';
 import { AppError } from '../core/errors.js';
+import { ConfigError } from '../core/config.js';
 import { CliError, cliActor, configOrExit, openDbOrExit, withDb } from './context.js';
 import { serve } from './serve.js';
 import { createCityOps } from '../main.js';
@@ -262,7 +263,7 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof ConfigError) {
       process.stderr.write(`cityops: ${err.message}\n`);
     } else if (err instanceof AppError) {
       const fields = err.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { seedAdminUnits } from '../geo/reference-data.js';
 import { ensureFirstAdministrator } from '../people/index.js';
 import { configOrExit, openDbOrExit, cliActor } from './context.js';
+import { ConfigError } from '../core/config.js';
 import { seedDemo } from '../demo/seed.js';
 
 export async function serve(): Promise<void> {
@@ -66,7 +67,13 @@ export async function serve(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  const url = await cityops.listen();
+  const url = await cityops.listen().catch(async (err: NodeJS.ErrnoException) => {
+    await db.close().catch(() => undefined);
+    if (err.code !== 'EADDRINUSE') throw err;
+    throw new ConfigError(
+      `CITYOPS_PORT: cannot listen on ${config.host}:${config.port}: the port is in use (choose another port)`,
+    );
+  });
   log.info({ url, database: db.label, ms: Date.now() - started }, 'CityOps is ready');
   process.stdout.write(`CityOps console: ${url}/\n`);
 }

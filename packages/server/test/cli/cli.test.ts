@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, startCli, templateDataDir, waitForOutput } from '../support/cli.js';
 
-describe('cityops CLI', () => {
+describe('cityops CLI', { timeout: 120_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;
 
@@ -23,6 +23,31 @@ describe('cityops CLI', () => {
     expect(res.stderr).toMatch(/^cityops: CITYOPS_PORT: .*"eighty"/);
     const url = await runCli(['migrate'], { ...env, CITYOPS_DATABASE_URL: 'mysql://x' });
     expect(url.stderr).toMatch(/CITYOPS_DATABASE_URL: must be a URL starting with postgres:/);
+  });
+
+  it('stops with one line when a port is taken', async () => {
+    const net = await import('node:net');
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    try {
+      const http = await runCli(['serve'], { ...env, CITYOPS_PORT: port, CITYOPS_DEMO: '0' });
+      expect(http.code).toBe(1);
+      expect(http.stderr.trim()).toMatch(
+        /^cityops: CITYOPS_PORT: cannot listen on 127\.0\.0\.1:\d+: the port is in use/,
+      );
+      const mqtt = await runCli(['serve'], {
+        ...env,
+        CITYOPS_PORT: '0',
+        CITYOPS_MQTT_PORT: port,
+        CITYOPS_DEMO: '0',
+      });
+      expect(mqtt.code).toBe(1);
+      expect(mqtt.stderr.trim().split('\n')).toHaveLength(1);
+      expect(mqtt.stderr).toMatch(/^cityops: CITYOPS_MQTT_PORT: /);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('lists its commands', async () => {

@@ -41,7 +41,7 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function startCli(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry, ...args], {
     cwd: root,
     env: baseEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
