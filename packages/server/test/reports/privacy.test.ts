@@ -1,0 +1,139 @@
+/**
+ * Privacy: the reporter's identity never reaches a public output (citizen
+ * public list, details, map, nearby, Open311 JSON and XML), the staff views
+ * carry only `hasReporter`; /reporter is for IOC staff, and for the handling
+ * agency only once staff shared it; every read is audited; public history
+ * hides internal notes and staff names.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ReportDetail } from '@cityops/contracts';
+import { describeEachDb } from '../support/db.js';
+import { useTestCityOps, type Caller } from '../support/app.js';
+import {
+  act,
+  citizenReport,
+  createAgencies,
+  FakeClock,
+  places,
+  SmsGateway,
+  tempDataDir,
+  WARD_COMMITTEE,
+} from './harness.js';
+
+const PHONE = '0933444555';
+const E164 = '+84933444555';
+const SECRETS = ['0933444555', '933444555', 'pham.d@example.vn', 'Phạm Văn D', 'Gọi lại sau 17h'];
+
+describeEachDb('reports: privacy', (kind) => {
+  const clock = new FakeClock();
+  const sms = new SmsGateway();
+  const env: Record<string, string> = {
+    CITYOPS_DATA_DIR: tempDataDir(),
+    CITYOPS_TOKEN_TTL_HOURS: '8760',
+  };
+  beforeAll(async () => {
+    env.CITYOPS_SMS_URL = await sms.start();
+  });
+  afterAll(() => sms.close());
+  const t = useTestCityOps(kind, { clock, env });
+  let operator: Caller & { id: string };
+  let officer: Caller & { id: string };
+  let viewer: Caller;
+  let id: string;
+
+  beforeAll(async () => {
+    await createAgencies(t().admin);
+    operator = await t().userWith('operator', { units: [places.phanDinhPhung.unit] });
+    officer = await t().userWith('agency_officer', { agencies: [WARD_COMMITTEE] });
+    viewer = await t().userWith('viewer');
+    await t().anonymous.post('/api/v1/citizen/otp', { phone: PHONE });
+    const token = (
+      await t().anonymous.post('/api/v1/citizen/otp/verify', {
+        phone: PHONE,
+        code: sms.codeFor(E164),
+      })
+    ).json<{ token: string }>().token;
+    id = (await citizenReport(t().as(token), { name: 'Phạm Văn D', email: 'pham.d@example.vn' }))
+      .report.id;
+    await act(operator, id, 'verify', { internalNote: 'Gọi lại sau 17h' });
+    await act(operator, id, 'assign');
+    clock.advance(5000);
+  });
+
+  it('never puts personal data or internal notes in a public output', async () => {
+    const [lon, lat] = places.phanDinhPhung.at;
+    const urls = [
+      '/api/v1/citizen/public/reports',
+      `/api/v1/citizen/public/reports/${id}`,
+      '/api/v1/citizen/public/map',
+      `/api/v1/citizen/reports/nearby?lat=${lat}&lon=${lon}&category=road_damage`,
+      '/open311/v2/requests.json?extensions=true',
+      `/open311/v2/requests/${id}.xml?extensions=true`,
+    ];
+    for (const url of urls) {
+      const res = await t().anonymous.get(url);
+      expect(res.statusCode, url).toBe(200);
+      for (const s of SECRETS) expect(res.body, `${url} leaks ${s}`).not.toContain(s);
+      expect(res.body, url).not.toContain('internalNote');
+      expect(res.body, url).not.toContain('actorName');
+    }
+    const pub = (await t().anonymous.get(`/api/v1/citizen/public/reports/${id}`)).json<{
+      history: Array<Record<string, unknown>>;
+    }>();
+    expect(pub.history.map((h) => h.action)).toEqual(['submitted', 'verified', 'assigned']);
+    expect(pub.history[2]!.actor).toEqual({ type: 'staff', label: 'IOC' });
+  });
+
+  it('shows staff only that a reporter exists; the identity at /reporter, for IOC staff', async () => {
+    const detail = await operator.get(`/api/v1/reports/${id}`);
+    for (const s of SECRETS.slice(0, 4)) expect(detail.body).not.toContain(s);
+    expect(detail.json<ReportDetail>()).toMatchObject({
+      hasReporter: true,
+      shareReporterWithAgency: false,
+    });
+    const list = await operator.get('/api/v1/reports');
+    for (const s of SECRETS.slice(0, 4)) expect(list.body).not.toContain(s);
+
+    const reporter = await operator.get(`/api/v1/reports/${id}/reporter`);
+    expect(reporter.statusCode).toBe(200);
+    expect(reporter.json()).toMatchObject({
+      name: 'Phạm Văn D',
+      phone: E164,
+      email: 'pham.d@example.vn',
+    });
+    expect((await viewer.get(`/api/v1/reports/${id}/reporter`)).statusCode).toBe(403);
+    const apiKey = (
+      await t().admin.post('/api/v1/apikeys', { name: 'dashboard', scope: 'read' })
+    ).json<{ key: string }>().key;
+    expect((await t().as(apiKey).get(`/api/v1/reports/${id}/reporter`)).statusCode).toBe(403);
+    expect((await t().as(apiKey).get(`/api/v1/reports/${id}`)).statusCode).toBe(200);
+  });
+
+  it('lets the handling agency see the reporter only once staff share it', async () => {
+    const before = await officer.get(`/api/v1/reports/${id}/reporter`);
+    expect(before.statusCode).toBe(403);
+    expect(before.json<{ detail: string }>().detail).toMatch(/only when staff shared it/);
+    expect(
+      (await officer.patch(`/api/v1/reports/${id}`, { shareReporterWithAgency: true })).statusCode,
+    ).toBe(403);
+    const shared = await operator.patch(`/api/v1/reports/${id}`, { shareReporterWithAgency: true });
+    expect(shared.statusCode, shared.body).toBe(200);
+    expect(shared.json<ReportDetail>().shareReporterWithAgency).toBe(true);
+    const after = await officer.get(`/api/v1/reports/${id}/reporter`);
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toMatchObject({ phone: E164 });
+    await operator.patch(`/api/v1/reports/${id}`, { shareReporterWithAgency: false });
+    expect((await officer.get(`/api/v1/reports/${id}/reporter`)).statusCode).toBe(403);
+  });
+
+  it('audits every view of the personal data, and keeps it out of the audit log', async () => {
+    const audit = (await t().admin.get(`/api/v1/audit?entity=${id}&limit=100`)).json<{
+      items: Array<{ action: string; actorId: string | null }>;
+    }>().items;
+    const views = audit.filter((a) => a.action === 'report.reporter_viewed');
+    // The operator once, the officer once while it was shared; refusals are not views.
+    expect(views.map((v) => v.actorId).sort()).toEqual([operator.id, officer.id].sort());
+    const all = JSON.stringify((await t().admin.get('/api/v1/audit?limit=1000')).json());
+    for (const s of SECRETS.slice(0, 4)) expect(all, s).not.toContain(s);
+  });
+});
