@@ -8,3 +8,4 @@ export * from './devices.js';
 export * from './events.js';
 export * from './alerts.js';
 export * from './reports.js';
+export * from './dashboards.js';

@@ -30,6 +30,7 @@ import { calendarModule } from './calendar/index.js';
 import { filesModule } from './files/index.js';
 import { reportsModule, type ReportsOptions } from './reports/index.js';
 import { open311Module, type Open311Options } from './open311/index.js';
+import { dashboardsModule } from './dashboards/index.js';
 import {
   notificationsModule,
   peopleDirectory,
@@ -148,6 +149,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     files.module,
     reports.module,
     open311.module,
+    dashboardsModule(ctx).module,
     mqtt.module,
   ];
 
