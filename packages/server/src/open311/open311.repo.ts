@@ -6,6 +6,7 @@
 import type { Queryable } from '../core/db/db.js';
 import { sql, join, type Sql } from '../core/db/sql.js';
 import type { ReportStatus } from '@cityops/contracts';
+import { INTERNAL_STEPS } from '../reports/history.js';
 
 export interface Open311Row {
   id: number;
@@ -90,7 +91,8 @@ export function notesOf(db: Queryable, ids: number[]): Promise<NoteRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db.query<NoteRow>(sql`
     SELECT report_id, at, action, note FROM report_history
-    WHERE report_id = ANY(${ids}::bigint[]) ORDER BY report_id, at, id`);
+    WHERE report_id = ANY(${ids}::bigint[]) AND action <> ALL(${[...INTERNAL_STEPS]}::text[])
+    ORDER BY report_id, at, id`);
 }
 
 export async function latestCategoryChange(db: Queryable): Promise<Date | null> {

@@ -26,6 +26,27 @@ import {
 import type { Open311Request } from './schemas.js';
 
 export type Locale = 'vi' | 'en';
+
+/** What a history step means, for notes that carry no text of their own. */
+const STEP_TEXT: Record<string, [string, string]> = {
+  submitted: ['Đã gửi phản ánh', 'Submitted'],
+  verified: ['Đã xác minh', 'Verified'],
+  rejected: ['Không tiếp nhận', 'Rejected'],
+  assigned: ['Đã chuyển cơ quan xử lý', 'Assigned to an agency'],
+  started: ['Đang xử lý', 'Work started'],
+  extension_requested: ['Cơ quan xin gia hạn', 'More time asked for'],
+  extension_approved: ['Đã gia hạn', 'Extended'],
+  extension_refused: ['Không gia hạn', 'Extension refused'],
+  returned: ['Trả lại IOC để phân công lại', 'Returned to the IOC'],
+  answered: ['Đã có kết quả xử lý', 'Answered'],
+  reopened: ['Mở lại theo ý kiến người dân', 'Reopened at the citizen’s request'],
+  rated: ['Người dân đã đánh giá', 'Rated by the citizen'],
+  closed: ['Đã đóng', 'Closed'],
+  auto_closed: ['Tự động đóng', 'Closed automatically'],
+  merged: ['Đã gộp vào phản ánh khác', 'Merged into another request'],
+  duplicate_merged: ['Có phản ánh trùng được gộp vào', 'A duplicate was merged into this one'],
+  escalated: ['Quá hạn, đã báo lãnh đạo', 'Overdue: escalated'],
+};
 export const SPEC = 'http://wiki.open311.org/GeoReport_v2';
 
 /** Dates as W3C-DTF in UTC, without fractions. */
@@ -240,7 +261,11 @@ export class Open311Service {
         };
         req.notes = notes
           .filter((n) => n.report_id === r.id)
-          .map((n) => ({ datetime: w3c(n.at), description: n.note ?? n.action, type: n.action }));
+          .map((n) => ({
+            datetime: w3c(n.at),
+            description: n.note ?? STEP_TEXT[n.action]?.[locale === 'en' ? 1 : 0] ?? n.action,
+            type: n.action,
+          }));
       }
       out.push(req);
     }

@@ -14,6 +14,9 @@ export interface HistoryActor {
   agency: string | null;
 }
 
+/** Steps that concern staff only: never in a public or citizen history. */
+export const INTERNAL_STEPS: readonly string[] = ['note', 'reporter_shared', 'reporter_unshared'];
+
 export const systemHistoryActor: HistoryActor = {
   type: 'system',
   id: null,

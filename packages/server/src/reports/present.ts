@@ -16,6 +16,7 @@ import type {
 import type { AgencyDirectory, AgencyRef } from './agencies.js';
 import type { CategoriesService } from './categories.service.js';
 import type { HistoryRow, PhotoRow, ReportRow } from './reports.repo.js';
+import { INTERNAL_STEPS } from './history.js';
 
 export const staffPhotoUrl = (id: number | string, file: string) =>
   `/api/v1/reports/${id}/photos/${file}`;
@@ -201,7 +202,9 @@ export class ReportPresenter {
     const own = r.citizen_id === citizenId;
     return {
       ...(await this.public(r, photos)),
-      history: await Promise.all(history.map((h) => this.publicHistory(h))),
+      history: await Promise.all(
+        history.filter((h) => !INTERNAL_STEPS.includes(h.action)).map((h) => this.publicHistory(h)),
+      ),
       rating:
         own && r.rating_satisfied !== null && r.rated_at
           ? {

@@ -21,7 +21,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { unknownUnitCodes, withDescendants } from '../geo/unit-tree.js';
 import type { FilesService } from '../files/files.service.js';
 import { citizenClause, IOC_ROLES, mayReadReporter, readClause } from './access.js';
-import { recordStep, historyActorOf } from './history.js';
+import { recordStep, historyActorOf, INTERNAL_STEPS } from './history.js';
 import { photosArePublic, type ReportPresenter } from './present.js';
 import * as repo from './reports.repo.js';
 import * as lists from './list.repo.js';
@@ -230,7 +230,11 @@ export class ReportQueries {
     ]);
     return {
       ...(await this.d.presenter.public(r, photos)),
-      history: await Promise.all(history.map((h) => this.d.presenter.publicHistory(h))),
+      history: await Promise.all(
+        history
+          .filter((h) => !INTERNAL_STEPS.includes(h.action))
+          .map((h) => this.d.presenter.publicHistory(h)),
+      ),
     };
   }
 

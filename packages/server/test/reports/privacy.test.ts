@@ -122,6 +122,13 @@ describeEachDb('reports: privacy', (kind) => {
     const after = await officer.get(`/api/v1/reports/${id}/reporter`);
     expect(after.statusCode).toBe(200);
     expect(after.json()).toMatchObject({ phone: E164 });
+    const pub = (await t().anonymous.get(`/api/v1/citizen/public/reports/${id}`)).json<{
+      history: Array<{ action: string }>;
+    }>();
+    expect(pub.history.map((h) => h.action)).not.toContain('reporter_shared');
+    clock.advance(5000);
+    const o311 = await t().anonymous.get(`/open311/v2/requests/${id}.json?extensions=true`);
+    expect(o311.body).not.toContain('reporter_shared');
     await operator.patch(`/api/v1/reports/${id}`, { shareReporterWithAgency: false });
     expect((await officer.get(`/api/v1/reports/${id}/reporter`)).statusCode).toBe(403);
   });
