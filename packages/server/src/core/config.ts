@@ -50,7 +50,7 @@ const envSchema = z.object({
       'must be an address or "Name <address>"',
     )
     .default('CityOps <cityops@localhost>'),
-  // Citizen reports, Open311, files (see the README's settings table).
+  // Citizen reports, Open311, files (packages/server/src/reports/README.md).
   CITYOPS_PUBLIC_URL: url(['http:', 'https:']).optional(),
   CITYOPS_OPEN311_JURISDICTION: z.string().min(1).max(200).default('thainguyen.gov.vn'),
   CITYOPS_S3_URL: url(['s3:']).optional(),
