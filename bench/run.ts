@@ -7,8 +7,9 @@
 import { machine, table, writeResults, type Figure, type Scenario } from './harness.js';
 import { startupScenario } from './scenarios/startup.js';
 import { assetsScenario } from './scenarios/assets.js';
+import { reportsScenario } from './scenarios/reports.js';
 
-const scenarios: Scenario[] = [startupScenario, assetsScenario];
+const scenarios: Scenario[] = [startupScenario, assetsScenario, reportsScenario];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

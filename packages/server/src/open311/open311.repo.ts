@@ -4,7 +4,7 @@
  * created_at) indexes of migration 0033.
  */
 import type { Queryable } from '../core/db/db.js';
-import { sql, join, type Sql } from '../core/db/sql.js';
+import { sql, join, raw, type Sql } from '../core/db/sql.js';
 import type { ReportStatus } from '@cityops/contracts';
 import { INTERNAL_STEPS } from '../reports/history.js';
 
@@ -20,22 +20,20 @@ export interface Open311Row {
   lon: number | null;
   admin_unit: string | null;
   channel: string;
-  attributes: Record<string, string | string[]>;
+  attributes: Record<string, string | string[]> | null;
   primary_agency: string | null;
   routed_agency: string | null;
   rejection_reason: string | null;
   answer_text: string | null;
   merged_into: number | null;
   deadline_class: string;
-  deadline_at: Date;
-  due_date: string;
   cover_file_id: string | null;
   media_url: string | null;
-  verified_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  answered_at: Date | null;
-  closed_at: Date | null;
+  verified: boolean;
+  /** W3C date-times in UTC, formatted by the database (no parsing on the way). */
+  requested: string;
+  updated: string;
+  expected: string;
 }
 
 export interface Open311Query {
@@ -50,13 +48,24 @@ export interface Open311Query {
   offset: number;
 }
 
-const columns = sql`r.id, r.status, r.is_open, r.category_code, r.description, r.address,
-  r.address_id, ST_Y(r.geom) AS lat, ST_X(r.geom) AS lon, r.admin_unit, r.channel, r.attributes,
-  r.primary_agency, r.routed_agency, r.rejection_reason, r.answer_text, r.merged_into,
-  r.deadline_class, r.deadline_at, r.due_date::text AS due_date, r.cover_file_id, r.media_url,
-  r.verified_at, r.created_at, r.updated_at, r.answered_at, r.closed_at`;
+const w3c = (col: string) =>
+  raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
 
-export function listRequests(db: Queryable, q: Open311Query): Promise<Open311Row[]> {
+/** The columns of an answer; the attributes only with extensions=true. */
+const columns = (extensions: boolean) => sql`r.id, r.status, r.is_open, r.category_code,
+  r.description, r.address, r.address_id, ST_Y(r.geom) AS lat, ST_X(r.geom) AS lon, r.admin_unit,
+  r.channel, ${extensions ? sql`r.attributes` : sql`NULL`} AS attributes, r.primary_agency,
+  r.routed_agency, r.rejection_reason, r.answer_text, r.merged_into, r.deadline_class,
+  r.cover_file_id, r.media_url, r.verified_at IS NOT NULL AS verified,
+  ${w3c('r.created_at')} AS requested,
+  ${w3c('CASE WHEN r.is_open THEN r.updated_at ELSE COALESCE(r.closed_at, r.answered_at, r.updated_at) END')} AS updated,
+  ${w3c('r.deadline_at')} AS expected`;
+
+export function listRequests(
+  db: Queryable,
+  q: Open311Query,
+  extensions = false,
+): Promise<Open311Row[]> {
   const where: Sql[] = [];
   if (q.ids) where.push(sql`r.id = ANY(${q.ids}::bigint[])`);
   if (q.categories) where.push(sql`r.category_code = ANY(${q.categories}::text[])`);
@@ -73,7 +82,7 @@ export function listRequests(db: Queryable, q: Open311Query): Promise<Open311Row
     );
   }
   return db.query<Open311Row>(sql`
-    SELECT ${columns} FROM reports r
+    SELECT ${columns(extensions)} FROM reports r
     WHERE ${where.length ? join(where, ' AND ') : sql`TRUE`}
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${q.limit} OFFSET ${q.offset}`);

@@ -155,16 +155,18 @@ export class Open311Service {
       };
       if (query.offset >= MAX_RECORDS * 1000) return [];
     }
-    const rows = await repo.listRequests(this.db, query);
-    return this.present(rows, localeOf(q), bool(q, 'extensions'), base);
+    const extensions = bool(q, 'extensions');
+    const rows = await repo.listRequests(this.db, query, extensions);
+    return this.present(rows, localeOf(q), extensions, base);
   }
 
   async request(id: string, q: Params, base: string): Promise<Open311Request[]> {
+    const extensions = bool(q, 'extensions');
     const rows = /^\d{1,18}$/.test(id)
-      ? await repo.listRequests(this.db, { ids: [Number(id)], limit: 1, offset: 0 })
+      ? await repo.listRequests(this.db, { ids: [Number(id)], limit: 1, offset: 0 }, extensions)
       : [];
     if (rows.length === 0) throw Open311Error.of(404, `service_request_id ${id} was not found`);
-    return this.present(rows, localeOf(q), bool(q, 'extensions'), base);
+    return this.present(rows, localeOf(q), extensions, base);
   }
 
   /** agency_responsible may name an agency by code or by name. */
@@ -194,6 +196,7 @@ export class Open311Service {
     const categories = new Map(
       (await this.reports.categories.list({ includeInactive: true })).map((c) => [c.code, c]),
     );
+    const agencies = await this.reports.agencies.all();
     const photos = extensions
       ? await photosOf(
           this.db,
@@ -209,10 +212,14 @@ export class Open311Service {
     const out: Open311Request[] = [];
     for (const r of rows) {
       const c = categories.get(r.category_code);
-      const agency = await this.reports.agencies.ref(r.primary_agency ?? r.routed_agency);
+      const agencyCode = r.primary_agency ?? r.routed_agency;
+      const agency = agencyCode
+        ? (agencies.get(agencyCode) ?? { nameVi: agencyCode, nameEn: agencyCode })
+        : null;
       const closed = !r.is_open;
+      const visible = { status: r.status, verified_at: r.verified ? new Date(0) : null };
       const ownPhoto =
-        r.cover_file_id && photosArePublic(r)
+        r.cover_file_id && photosArePublic(visible)
           ? `${base}${publicPhotoUrl(r.id, r.cover_file_id)}`
           : null;
       const req: Open311Request = {
@@ -224,11 +231,9 @@ export class Open311Service {
         description: r.status === 'rejected' ? null : r.description,
         agency_responsible: agency ? this.name(agency, locale) : null,
         service_notice: this.notice(c, locale),
-        requested_datetime: w3c(r.created_at),
-        updated_datetime: w3c(
-          closed ? (r.closed_at ?? r.answered_at ?? r.updated_at) : r.updated_at,
-        ),
-        expected_datetime: w3c(r.deadline_at),
+        requested_datetime: r.requested,
+        updated_datetime: r.updated,
+        expected_datetime: r.expected,
         address: r.address,
         address_id: r.address_id,
         zipcode: null,
@@ -238,7 +243,7 @@ export class Open311Service {
       };
       if (extensions) {
         const defs = new Map((c?.attributes ?? []).map((a) => [a.code, a]));
-        req.attributes = Object.entries(r.attributes).map(([code, value]) => {
+        req.attributes = Object.entries(r.attributes ?? {}).map(([code, value]) => {
           const d = defs.get(code);
           return {
             code,
@@ -252,7 +257,9 @@ export class Open311Service {
           admin_unit: r.admin_unit,
           deadline_class: r.deadline_class,
           photos: photos
-            .filter((p) => p.report_id === r.id && (p.kind === 'answer' || photosArePublic(r)))
+            .filter(
+              (p) => p.report_id === r.id && (p.kind === 'answer' || photosArePublic(visible)),
+            )
             .map((p) => ({
               media_url: `${base}${publicPhotoUrl(r.id, p.file_id)}`,
               thumb_url: `${base}${publicPhotoUrl(r.id, p.file_id)}?size=thumb`,

@@ -1,0 +1,302 @@
+/**
+ * Citizen reports at scale: 1,000,000 reports (100,000 with --quick) loaded
+ * into PostgreSQL in bulk SQL, spread over two years; then 50 concurrent
+ * clients over real HTTP (keep-alive, in this process) for a fixed time:
+ * GET /open311/v2/requests.json with typical queries (the default 90-day
+ * window, by service_code, by status; 50 a page), with the answer cache on
+ * (as deployed) and off; the default window at the spec's 1,000 records; and
+ * POST /open311/v2/requests.json. The raw Fastify trivial route, loaded the
+ * same way in the same run, is the reference.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { percentile, type BenchContext, type Figure, type Scenario } from '../harness.js';
+import { freshDb, type BenchDb } from '../support.js';
+import { sql } from '../../packages/server/src/core/db/sql.js';
+import { loadConfig } from '../../packages/server/src/core/config.js';
+import { createCityOps } from '../../packages/server/src/main.js';
+import { systemActor } from '../../packages/server/src/core/auth/principal.js';
+
+const CONCURRENCY = 50;
+const CATEGORIES = [
+  'road_damage',
+  'street_lighting',
+  'waste_sanitation',
+  'urban_order',
+  'trees_parks',
+  'water_drainage',
+  'traffic_signals',
+  'public_security',
+  'noise',
+  'other',
+];
+
+/** n reports over the last 730 days, in batches of 100,000 INSERT … SELECT. */
+async function loadReports(b: BenchDb, n: number, log: (l: string) => void): Promise<void> {
+  const t0 = performance.now();
+  const batch = 100_000;
+  for (let start = 1; start <= n; start += batch) {
+    const end = Math.min(n, start + batch - 1);
+    await b.db.query(sql`
+      INSERT INTO reports (status, category_code, description, geom, channel, attributes,
+        deadline_class, due_date, deadline_at, answered_at, answered_on_time, closed_at,
+        search_text, created_at, updated_at)
+      SELECT status, category, 'Phản ánh số ' || i || ': ổ gà, rác, đèn đường hỏng trên phố',
+        ST_SetSRID(ST_MakePoint(105.80 + random() * 0.1, 21.55 + random() * 0.08), 4326),
+        'open311', '{}', 'on_the_spot', created::date + 5, created + interval '5 days',
+        CASE WHEN status IN ('answered', 'closed') THEN created + interval '2 days' END,
+        CASE WHEN status IN ('answered', 'closed') THEN true END,
+        CASE WHEN status IN ('closed', 'rejected', 'merged') THEN created + interval '3 days' END,
+        'phan anh so ' || i, created, created + interval '1 hour'
+      FROM (
+        SELECT i, (${CATEGORIES}::text[])[1 + (i % 10)] AS category,
+          now() - random() * interval '730 days' AS created,
+          (ARRAY['closed','closed','closed','closed','answered','in_progress','assigned',
+                 'verified','received','rejected'])[1 + ((i * 7) % 10)] AS status
+        FROM generate_series(${start}::int, ${end}::int) i
+      ) s`);
+  }
+  await b.db.exec('ANALYZE reports');
+  log(
+    `loaded ${n.toLocaleString('en')} reports in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
+interface LoadResult {
+  rps: number;
+  p95: number;
+  p50: number;
+  errors: number;
+  bytes: number;
+}
+
+type Req = {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+};
+
+/** `concurrency` loops sending requests over keep-alive connections for `ms`, after a warm-up. */
+async function load(
+  base: string,
+  next: (i: number) => Req,
+  ms: number,
+  warmupMs = 1000,
+): Promise<LoadResult> {
+  const url = new URL(base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const send = (r: Req) =>
+    new Promise<{ status: number; bytes: number }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: r.method,
+          path: r.path,
+          agent,
+          headers: r.headers,
+        },
+        (res) => {
+          let bytes = 0;
+          res.on('data', (c: Buffer) => (bytes += c.length));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(r.body);
+    });
+  let counter = 0;
+  const run = async (
+    until: number,
+    record: boolean,
+    out: { lat: number[]; errors: number; bytes: number },
+  ) => {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < until) {
+          const t0 = performance.now();
+          const res = await send(next(counter++));
+          if (!record) continue;
+          out.lat.push(performance.now() - t0);
+          out.bytes += res.bytes;
+          if (res.status >= 300) out.errors++;
+        }
+      }),
+    );
+  };
+  await run(performance.now() + warmupMs, false, { lat: [], errors: 0, bytes: 0 });
+  const out = { lat: [] as number[], errors: 0, bytes: 0 };
+  const t0 = performance.now();
+  await run(t0 + ms, true, out);
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return {
+    rps: out.lat.length / elapsed,
+    p95: percentile(out.lat, 95),
+    p50: percentile(out.lat, 50),
+    errors: out.errors,
+    bytes: out.lat.length ? out.bytes / out.lat.length : 0,
+  };
+}
+
+async function startOn(b: BenchDb, cacheMs: number) {
+  const config = loadConfig({
+    CITYOPS_PORT: '0',
+    CITYOPS_MQTT_PORT: '0',
+    CITYOPS_LOG_LEVEL: 'silent',
+  });
+  const cityops = await createCityOps({ config, db: b.db, log: false, open311: { cacheMs } });
+  const base = await cityops.listen();
+  return { cityops, base };
+}
+
+async function trivialReference(ms: number): Promise<LoadResult> {
+  const app = Fastify({ logger: false });
+  app.get('/', () => ({ hello: 'world' }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  try {
+    return await load(`http://127.0.0.1:${port}`, () => ({ method: 'GET', path: '/' }), ms);
+  } finally {
+    await app.close();
+  }
+}
+
+const TYPICAL = [
+  '/open311/v2/requests.json?page_size=50',
+  '/open311/v2/requests.json?service_code=road_damage&page_size=50',
+  '/open311/v2/requests.json?status=open&page_size=50',
+];
+
+function figure(
+  name: string,
+  r: LoadResult,
+  target?: { rps?: number; p95?: number },
+  note = '',
+): Figure[] {
+  const extra = `${note}${r.errors ? ` ${r.errors} errors!` : ''} p50 ${r.p50.toFixed(1)} ms, ${(r.bytes / 1024).toFixed(1)} KB/answer`;
+  return [
+    {
+      scenario: 'reports',
+      name: `${name}: throughput`,
+      value: r.rps,
+      unit: 'req/s',
+      ...(target?.rps ? { target: { min: target.rps } } : {}),
+      on: 'PostgreSQL',
+      note: extra.trim(),
+    },
+    {
+      scenario: 'reports',
+      name: `${name}: p95`,
+      value: r.p95,
+      unit: 'ms',
+      ...(target?.p95 ? { target: { max: target.p95 } } : {}),
+      on: 'PostgreSQL',
+    },
+  ];
+}
+
+async function run(ctx: BenchContext): Promise<Figure[]> {
+  if (!ctx.postgresUrl)
+    throw new Error('the reports benchmark needs PostgreSQL (CITYOPS_BENCH_DATABASE_URL)');
+  const n = ctx.quick ? 100_000 : 1_000_000;
+  const ms = ctx.quick ? 5000 : 15_000;
+  const b = await freshDb('postgres', ctx.postgresUrl);
+  const figures: Figure[] = [];
+  try {
+    await loadReports(b, n, (l) => ctx.log(l));
+    const trivial = await trivialReference(ms);
+    ctx.log(
+      `Fastify trivial route: ${trivial.rps.toFixed(0)} req/s, p95 ${trivial.p95.toFixed(1)} ms`,
+    );
+    figures.push(...figure('Fastify trivial route, same generator (reference)', trivial));
+    const ratio = (r: LoadResult) => `${((r.rps / trivial.rps) * 100).toFixed(0)}% of trivial;`;
+
+    for (const cacheMs of [2000, 0]) {
+      const app = await startOn(b, cacheMs);
+      try {
+        const label = cacheMs ? 'answer cache 2 s (as deployed)' : 'no answer cache';
+        const get = await load(
+          app.base,
+          (i) => ({ method: 'GET', path: TYPICAL[i % TYPICAL.length]! }),
+          ms,
+        );
+        ctx.log(
+          `GET typical (${label}): ${get.rps.toFixed(0)} req/s, p95 ${get.p95.toFixed(1)} ms`,
+        );
+        figures.push(
+          ...figure(
+            `GET requests.json, typical queries of ${n.toLocaleString('en')}, ${label}`,
+            get,
+            { rps: 2000, p95: 50 },
+            ratio(get),
+          ),
+        );
+        if (cacheMs === 0) {
+          const full = await load(
+            app.base,
+            () => ({ method: 'GET', path: '/open311/v2/requests.json' }),
+            ms,
+          );
+          figures.push(
+            ...figure(
+              'GET requests.json, default window at the spec’s 1,000 records, no cache',
+              full,
+              undefined,
+              ratio(full),
+            ),
+          );
+          const key = (
+            await app.cityops.people.apiKeys.create(systemActor, {
+              name: 'bench',
+              scope: 'open311',
+            })
+          ).key;
+          const post = await load(
+            app.base,
+            (i) => ({
+              method: 'POST',
+              path: '/open311/v2/requests.json',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({
+                api_key: key,
+                service_code: 'road_damage',
+                lat: String(21.59 + (i % 100) / 10_000),
+                long: String(105.84 + (i % 97) / 10_000),
+                description: `Ổ gà số ${i}`,
+                'attribute[hazard_level]': 'high',
+                phone: '0912345678',
+              }).toString(),
+            }),
+            ms,
+          );
+          ctx.log(
+            `POST requests.json: ${post.rps.toFixed(0)} req/s, p95 ${post.p95.toFixed(1)} ms`,
+          );
+          figures.push(
+            ...figure(
+              'POST requests.json (form, API key, audited)',
+              post,
+              { rps: 500 },
+              ratio(post),
+            ),
+          );
+        }
+      } finally {
+        await app.cityops.close();
+      }
+    }
+    return figures;
+  } finally {
+    await b.drop();
+  }
+}
+
+export const reportsScenario: Scenario = {
+  name: 'reports',
+  description: 'Open311 GET and POST over 1M citizen reports, 50 concurrent clients (PostgreSQL)',
+  run,
+};
