@@ -1,6 +1,8 @@
 /** Text of the operator console, in Vietnamese and English. */
 import { commonMessages } from '../ui/i18n/common';
 import { defineMessages, mergeMessages } from '../ui/i18n/dictionary';
+import { dashboardMessages } from './messages-dashboards';
+import { opsMessages } from './messages-ops';
 
 const consoleOnly = defineMessages(
   {
@@ -216,5 +218,8 @@ const consoleOnly = defineMessages(
   },
 );
 
-export const consoleMessages = mergeMessages(commonMessages, consoleOnly);
+export const consoleMessages = mergeMessages(
+  mergeMessages(mergeMessages(commonMessages, consoleOnly), opsMessages),
+  dashboardMessages,
+);
 export type ConsoleKey = keyof typeof consoleMessages.vi;

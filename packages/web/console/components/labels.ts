@@ -16,3 +16,39 @@ export function unitName(
 ): string {
   return i18n.pick(u.nameVi, u.nameEn);
 }
+
+/** Event types the console names; others show their code. */
+export const namedEventTypes = [
+  'heartbeat',
+  'status',
+  'traffic.count',
+  'env.reading',
+  'fire.alarm',
+  'alert.opened',
+  'alert.acknowledged',
+  'alert.resolved',
+  'alert.cleared',
+  'alert.escalated',
+] as const;
+type NamedEventType = (typeof namedEventTypes)[number];
+
+/** Type filters the feed offers: a type, or a family of them. */
+export const eventTypeFilters = [
+  'heartbeat',
+  'status',
+  'traffic.*',
+  'env.*',
+  'fire.*',
+  'alert.*',
+] as const;
+type EventTypeFilter = (typeof eventTypeFilters)[number];
+
+export function eventTypeName(type: string, i18n: Pick<I18n<ConsoleKey>, 't'>): string {
+  return (namedEventTypes as readonly string[]).includes(type)
+    ? i18n.t(`eventType.${type as NamedEventType}`)
+    : type;
+}
+
+export function eventFilterName(f: EventTypeFilter, i18n: Pick<I18n<ConsoleKey>, 't'>): string {
+  return i18n.t(`eventFilter.${f}`);
+}

@@ -6,10 +6,11 @@ import { api } from '../../ui/api';
 type Names = ReadonlyMap<string, Pick<AdminUnit, 'nameVi' | 'nameEn'>>;
 
 let pending: Promise<Names> | null = null;
+let loaded: Names = new Map();
 
 function loadNames(): Promise<Names> {
   pending ??= api.adminUnits.list({ limit: 1000 }).then(
-    (page) => new Map(page.items.map((u) => [u.code, u])),
+    (page) => (loaded = new Map(page.items.map((u) => [u.code, u]))),
     (err: unknown) => {
       pending = null;
       throw err;
@@ -32,4 +33,9 @@ export function useUnitNames(): Names {
     };
   }, []);
   return names;
+}
+
+/** The names loaded so far (empty until the first useUnitNames() has them), for code outside React. */
+export function unitNamesNow(): Names {
+  return loaded;
 }

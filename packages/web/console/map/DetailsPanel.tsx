@@ -10,6 +10,7 @@ import { statusColours } from '../../ui/status';
 import { assetTypeName } from '../components/labels';
 import { useT } from '../i18n';
 import { isGeometry } from './geometry';
+import { AssetLivePanel } from './AssetLivePanel';
 
 export type UnitSummary = Pick<AdminUnit, 'code' | 'nameVi' | 'nameEn' | 'level' | 'approximate'> &
   Partial<Pick<AdminUnit, 'kind' | 'validFrom' | 'validTo' | 'parentCode'>>;
@@ -99,6 +100,7 @@ export function AssetDetails(props: {
             <dt>{t('field.updatedAt')}</dt>
             <dd>{fmt.dateTime(loaded.updatedAt)}</dd>
           </dl>
+          <AssetLivePanel key={loaded.id} assetId={loaded.id} />
           {Object.keys(loaded.properties).length > 0 && (
             <>
               <h3>{t('field.properties')}</h3>

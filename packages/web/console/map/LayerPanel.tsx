@@ -6,6 +6,7 @@ import { statusColours, statusOrder } from '../../ui/status';
 import { assetTypeName } from '../components/labels';
 import { useT } from '../i18n';
 import type { LayerStatus } from './use-asset-layers';
+import { AssetIcon } from './AssetIcon';
 
 export interface LayerPanelProps {
   unitsVisible: boolean;
@@ -18,6 +19,9 @@ export interface LayerPanelProps {
   status: Partial<Record<AssetType, LayerStatus>>;
   onRetry: (type: AssetType) => void;
   basemap: 'plain' | 'server';
+  /** Whether the server has a basemap to offer. */
+  serverBasemap: boolean;
+  onBasemap: (choice: 'plain' | 'server') => void;
 }
 
 export function LayerPanel(props: LayerPanelProps) {
@@ -78,6 +82,7 @@ export function LayerPanel(props: LayerPanelProps) {
                     onChange={(e) => props.onToggle(type, e.target.checked)}
                     data-testid={`layer-${type}`}
                   />
+                  <AssetIcon type={type} />
                   <span className="layer-name">{assetTypeName(type, i18n)}</span>
                   <span className="layer-meta">
                     {s?.state === 'loading' && <span className="spinner" aria-hidden="true" />}
@@ -111,9 +116,21 @@ export function LayerPanel(props: LayerPanelProps) {
               </li>
             ))}
           </ul>
-          <p className="muted small">
-            {props.basemap === 'plain' ? t('map.basemapPlain') : t('map.basemapServer')}
-          </p>
+          {props.serverBasemap ? (
+            <label className="basemap-choice">
+              {t('map.basemap')}
+              <select
+                value={props.basemap}
+                onChange={(e) => props.onBasemap(e.target.value as 'plain' | 'server')}
+                data-testid="basemap"
+              >
+                <option value="server">{t('map.basemapServer')}</option>
+                <option value="plain">{t('map.basemapPlain')}</option>
+              </select>
+            </label>
+          ) : (
+            <p className="muted small">{t('map.basemapPlain')}</p>
+          )}
         </div>
       </div>
     </section>

@@ -20,6 +20,9 @@ import { bboxOf, isGeometry, type BBox } from './geometry';
 import { LayerPanel } from './LayerPanel';
 import { SearchBox, type SearchResult } from './SearchBox';
 import { useAssetLayers } from './use-asset-layers';
+import { useLiveAssetStatus } from './live-status';
+import { onFocusRequest } from '../live/focus';
+import { useBasemap } from './basemap';
 
 declare global {
   interface Window {
@@ -64,6 +67,12 @@ export default function MapPage() {
   const [visible, setVisible] = useState(storedVisible);
   const [selection, setSelection] = useState<Selection | null>(null);
   const layers = useAssetLayers(cityMap, visible);
+  useLiveAssetStatus(cityMap, layers.index);
+  const [basemap, setBasemap] = useBasemap();
+  const basemapUrl = basemap === 'server' ? ui.config.basemapUrl : null;
+
+  // A new critical alert (or a "show on map"): fly to the asset and open it.
+  useEffect(() => onFocusRequest((id) => setSelection({ kind: 'asset', id, fly: true })), []);
 
   // The map reads these when it is created; later changes go through the effects below.
   const initial = useRef({ theme, locale, label: t('map.region') });
@@ -80,7 +89,7 @@ export default function MapPage() {
     try {
       m = new CityMap({
         container: containerRef.current,
-        basemapUrl: ui.config.basemapUrl,
+        basemapUrl,
         theme: initial.current.theme,
         locale: initial.current.locale,
         mapLabel: initial.current.label,
@@ -106,7 +115,7 @@ export default function MapPage() {
       m.destroy();
       setCityMap(null);
     };
-  }, [ui.state, ui.config.basemapUrl]);
+  }, [ui.state, basemapUrl]);
 
   useEffect(() => cityMap?.setTheme(theme), [cityMap, theme]);
   useEffect(() => cityMap?.setLocale(locale, t('map.region')), [cityMap, locale, t]);
@@ -200,7 +209,12 @@ export default function MapPage() {
 
   const onChoose = (r: SearchResult) => {
     if (r.kind === 'asset') setSelection({ kind: 'asset', id: r.asset.id, fly: true });
-    else void selectUnit(r.unit);
+    else if (r.kind === 'unit') void selectUnit(r.unit);
+    else {
+      setSelection(null);
+      const point: Geometry = { type: 'Point', coordinates: [r.lon, r.lat] };
+      showGeometry(point, true);
+    }
   };
 
   const toggle = (type: AssetType, on: boolean) => {
@@ -269,7 +283,9 @@ export default function MapPage() {
         onToggle={toggle}
         status={layers.status}
         onRetry={layers.retry}
-        basemap={ui.config.basemapUrl ? 'server' : 'plain'}
+        basemap={basemapUrl ? 'server' : 'plain'}
+        serverBasemap={!!ui.config.basemapUrl}
+        onBasemap={setBasemap}
       />
       {selection?.kind === 'asset' && (
         <AssetDetails

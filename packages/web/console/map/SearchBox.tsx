@@ -11,11 +11,26 @@ import { useDebounced } from '../components/useDebounced';
 import { assetTypeName } from '../components/labels';
 import { useT } from '../i18n';
 
-export type SearchResult = { kind: 'asset'; asset: Asset } | { kind: 'unit'; unit: AdminUnit };
+export type SearchResult =
+  | { kind: 'asset'; asset: Asset }
+  | { kind: 'unit'; unit: AdminUnit }
+  | { kind: 'place'; lon: number; lat: number };
+
+/** A place typed as coordinates: "21.59, 105.84" (latitude first, as phones and maps show them). */
+export function coordinatesOf(q: string): { lon: number; lat: number } | null {
+  const m = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(q);
+  if (!m) return null;
+  const lat = Number(m[1]);
+  const lon = Number(m[2]);
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return { lon, lat };
+}
 
 const LIMIT = 6;
 
 async function search(q: string, signal: AbortSignal) {
+  const place = coordinatesOf(q);
+  if (place) return { results: [{ kind: 'place' as const, ...place }], partial: false };
   const [assets, units] = await Promise.allSettled([
     api.assets.list({ q, limit: LIMIT }, signal),
     api.adminUnits.list({ q, limit: LIMIT }, signal),
@@ -50,7 +65,8 @@ export function SearchBox(props: { onChoose: (result: SearchResult) => void }) {
 
   const choose = (r: SearchResult) => {
     setOpen(false);
-    setText(r.kind === 'asset' ? r.asset.name : pick(r.unit.nameVi, r.unit.nameEn));
+    if (r.kind === 'asset') setText(r.asset.name);
+    else if (r.kind === 'unit') setText(pick(r.unit.nameVi, r.unit.nameEn));
     props.onChoose(r);
   };
 
@@ -76,7 +92,12 @@ export function SearchBox(props: { onChoose: (result: SearchResult) => void }) {
   const option = (r: SearchResult) => {
     index += 1;
     const i = index;
-    const key = r.kind === 'asset' ? `a:${r.asset.id}` : `u:${r.unit.code}:${r.unit.validFrom}`;
+    const key =
+      r.kind === 'asset'
+        ? `a:${r.asset.id}`
+        : r.kind === 'unit'
+          ? `u:${r.unit.code}:${r.unit.validFrom}`
+          : `p:${r.lat},${r.lon}`;
     return (
       <li
         key={key}
@@ -95,6 +116,13 @@ export function SearchBox(props: { onChoose: (result: SearchResult) => void }) {
               {r.asset.code} · {assetTypeName(r.asset.type, i18n)}
             </span>
           </>
+        ) : r.kind === 'place' ? (
+          <>
+            <span className="result-name">{t('search.place')}</span>
+            <span className="result-meta">
+              {r.lat}, {r.lon}
+            </span>
+          </>
         ) : (
           <>
             <span className="result-name">{pick(r.unit.nameVi, r.unit.nameEn)}</span>
@@ -108,6 +136,7 @@ export function SearchBox(props: { onChoose: (result: SearchResult) => void }) {
   };
   const assets = results.filter((r) => r.kind === 'asset');
   const units = results.filter((r) => r.kind === 'unit');
+  const places = results.filter((r) => r.kind === 'place');
 
   return (
     <div className="map-search" role="search">
@@ -158,6 +187,7 @@ export function SearchBox(props: { onChoose: (result: SearchResult) => void }) {
               </li>
             )}
             {units.map(option)}
+            {places.map(option)}
           </ul>
         )}
       </div>

@@ -14,6 +14,7 @@ import type {
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection, Geometry } from 'geojson';
+import { assetTypes } from '@cityops/contracts';
 import type { AssetStatus, AssetType, Locale } from '@cityops/contracts';
 import type {
   AdminUnitCollection,
@@ -26,6 +27,7 @@ import { statusColours } from '../../ui/status';
 import { BACKGROUND_LAYER, baseStyle, mapColours } from './map-style';
 import { mapUiStrings } from './map-locale';
 import { bboxOf, type BBox } from './geometry';
+import { iconName, iconPixels } from './icons';
 
 // The bundle moves the worker file: tell MapLibre where it ended up.
 maplibregl.setWorkerUrl(workerUrl);
@@ -41,6 +43,9 @@ const ASSETS_SOURCE = 'assets';
 const ASSETS_CLUSTER = 'assets-cluster';
 const ASSETS_COUNT = 'assets-count';
 const ASSETS_POINT = 'assets-point';
+const ASSETS_ICON = 'assets-icon';
+/** From this zoom on, points are big enough to carry their type's icon. */
+const ICON_MINZOOM = 11;
 const SELECTION_SOURCE = 'selection';
 const SELECTION_LINE = 'selection-line';
 const SELECTION_POINT = 'selection-point';
@@ -63,12 +68,37 @@ export interface CityMapOptions {
   events: CityMapEvents;
 }
 
-const statusColour: ExpressionSpecification = [
-  'match',
-  ['get', 'status'],
-  ...(Object.entries(statusColours) as Array<[AssetStatus, string]>).flat(),
-  statusColours.unknown,
-] as unknown as ExpressionSpecification;
+const colourOf = (status: ExpressionSpecification): ExpressionSpecification =>
+  [
+    'match',
+    status,
+    ...(Object.entries(statusColours) as Array<[AssetStatus, string]>).flat(),
+    statusColours.unknown,
+  ] as unknown as ExpressionSpecification;
+const statusColour = colourOf(['get', 'status']);
+/** Tiles cannot be rewritten in place: a live status is set as feature state over the tile's. */
+const tiledStatusColour = colourOf(['coalesce', ['feature-state', 'status'], ['get', 'status']]);
+const pointRadius: ExpressionSpecification = [
+  'interpolate',
+  ['linear'],
+  ['zoom'],
+  8,
+  4.5,
+  ICON_MINZOOM - 0.01,
+  7,
+  ICON_MINZOOM,
+  10,
+  16,
+  12,
+];
+
+/** One asset's shown status changed (live): in the GeoJSON source, or in a type's tiles. */
+export interface StatusUpdate {
+  id: string;
+  type: AssetType;
+  /** null: drop the live status of a tiled asset (its tile's own status shows again). */
+  status: AssetStatus | null;
+}
 
 const clusterColour = (c: { cluster: string }): ExpressionSpecification => [
   'case',
@@ -169,11 +199,17 @@ export class CityMap {
     if (!(await this.live())) return;
     const source = `tiles-${type}`;
     const layer = `tiles-${type}-point`;
-    if (this.map.getLayer(layer)) this.map.removeLayer(layer);
+    for (const id of [`${layer}-icon`, layer]) if (this.map.getLayer(id)) this.map.removeLayer(id);
     if (this.map.getSource(source)) this.map.removeSource(source);
     this.tiled.delete(type);
     if (!url) return;
-    this.map.addSource(source, { type: 'vector', tiles: [url], minzoom: 0, maxzoom: 14 });
+    this.map.addSource(source, {
+      type: 'vector',
+      tiles: [url],
+      minzoom: 0,
+      maxzoom: 14,
+      promoteId: 'id',
+    });
     this.map.addLayer(
       {
         id: layer,
@@ -181,10 +217,25 @@ export class CityMap {
         source,
         'source-layer': type,
         paint: {
-          'circle-color': statusColour,
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 3.5, 14, 7],
+          'circle-color': tiledStatusColour,
+          'circle-radius': pointRadius,
           'circle-stroke-width': 1,
           'circle-stroke-color': mapColours[this.theme].pointStroke,
+        },
+      },
+      SELECTION_LINE,
+    );
+    this.map.addLayer(
+      {
+        id: `${layer}-icon`,
+        type: 'symbol',
+        source,
+        'source-layer': type,
+        minzoom: ICON_MINZOOM,
+        layout: {
+          'icon-image': iconName(type),
+          'icon-allow-overlap': true,
+          'icon-ignore-placement': true,
         },
       },
       SELECTION_LINE,
@@ -195,9 +246,35 @@ export class CityMap {
   setTiledVisible(type: AssetType, visible: boolean): void {
     void this.live().then((ok) => {
       const layer = `tiles-${type}-point`;
-      if (ok && this.map.getLayer(layer))
-        this.map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
+      if (!ok || !this.map.getLayer(layer)) return;
+      for (const id of [layer, `${layer}-icon`])
+        this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     });
+  }
+
+  /**
+   * Live statuses, applied in place: the GeoJSON source takes a diff (no new
+   * data set is sent to the worker), tiled assets take feature state.
+   */
+  updateStatuses(updates: readonly StatusUpdate[]): void {
+    if (this.destroyed || !this.map.getSource(ASSETS_SOURCE)) return;
+    const diff = updates
+      .filter((u) => !this.tiled.has(u.type) && u.status !== null)
+      .map((u) => ({
+        id: u.id,
+        addOrUpdateProperties: [{ key: 'status', value: u.status as string }],
+      }));
+    if (diff.length > 0)
+      void this.map
+        .getSource<GeoJSONSource>(ASSETS_SOURCE)
+        ?.updateData({ update: diff })
+        .catch((err: unknown) => this.opts.events.onError(err as { message: string }));
+    for (const u of updates) {
+      if (!this.tiled.has(u.type)) continue;
+      const target = { source: `tiles-${u.type}`, sourceLayer: u.type, id: u.id };
+      if (u.status === null) this.map.removeFeatureState(target, 'status');
+      else this.map.setFeatureState(target, { status: u.status });
+    }
   }
 
   /** Outlines (or rings) what is selected; null clears it. */
@@ -297,9 +374,16 @@ export class CityMap {
         'text-halo-width': 1.5,
       },
     });
+    for (const type of assetTypes) {
+      const pixels = iconPixels(type, '#ffffff');
+      if (pixels && !this.map.hasImage(iconName(type)))
+        this.map.addImage(iconName(type), pixels, { pixelRatio: 2 });
+    }
     this.map.addSource(ASSETS_SOURCE, {
       type: 'geojson',
       data: empty,
+      // Feature ids let live statuses be applied as a diff (updateData).
+      promoteId: 'id',
       cluster: true,
       clusterRadius: 44,
       clusterMaxZoom: 15,
@@ -338,9 +422,21 @@ export class CityMap {
       filter: ['!', ['has', 'point_count']],
       paint: {
         'circle-color': statusColour,
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4.5, 14, 7.5],
+        'circle-radius': pointRadius,
         'circle-stroke-width': 1.5,
         'circle-stroke-color': c.pointStroke,
+      },
+    });
+    this.map.addLayer({
+      id: ASSETS_ICON,
+      type: 'symbol',
+      source: ASSETS_SOURCE,
+      filter: ['!', ['has', 'point_count']],
+      minzoom: ICON_MINZOOM,
+      layout: {
+        'icon-image': ['concat', 'icon-', ['get', 'type']],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
       },
     });
     this.map.addSource(SELECTION_SOURCE, { type: 'geojson', data: empty });

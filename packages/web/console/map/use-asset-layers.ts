@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { assetTypes } from '@cityops/contracts';
 import type { AssetType } from '@cityops/contracts';
 import { api, ApiError, TooLargeError } from '../../ui/api';
-import type { AssetCollection } from '../../ui/api';
+import type { AssetCollection, AssetFeatureProperties } from '../../ui/api';
+import type { Feature, Geometry } from 'geojson';
 import type { CityMap } from './city-map';
 
 /** A safety net beside the server's own limit (ASSET_LAYER_MAX_FEATURES, 5,000 features). */
@@ -22,8 +23,15 @@ export type LayerStatus =
 const tooBigForGeoJson = (err: unknown) =>
   err instanceof TooLargeError || (err instanceof ApiError && err.status === 400);
 
+/** The assets on the map by id (GeoJSON layers), and the types drawn from tiles. */
+export interface AssetIndex {
+  byId: Map<string, Feature<Geometry, AssetFeatureProperties>>;
+  tiled: Set<AssetType>;
+}
+
 export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<AssetType>) {
   const [status, setStatus] = useState<Partial<Record<AssetType, LayerStatus>>>({});
+  const index = useRef<AssetIndex>({ byId: new Map(), tiled: new Set() });
   const loaded = useRef(new Map<AssetType, AssetCollection>());
   const tiled = useRef(new Set<AssetType>());
   const requested = useRef(new Set<AssetType>());
@@ -46,6 +54,7 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
       try {
         const data = await api.assets.layer(type, GEOJSON_MAX_BYTES);
         loaded.current.set(type, data);
+        for (const f of data.features) index.current.byId.set(f.properties.id, f);
         set({ state: 'ready', count: data.features.length, tiled: false });
       } catch (err) {
         if (!tooBigForGeoJson(err)) {
@@ -55,6 +64,7 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
         }
         await map.setTiledAssets(type, api.assets.tilesUrl(type));
         tiled.current.add(type);
+        index.current.tiled.add(type);
         set({ state: 'ready', count: null, tiled: true });
       }
       redraw(map);
@@ -66,6 +76,7 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
   useEffect(() => {
     loaded.current = new Map();
     tiled.current = new Set();
+    index.current = { byId: new Map(), tiled: new Set() };
     requested.current = new Set();
     setStatus({});
   }, [cityMap]);
@@ -84,5 +95,5 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
     [cityMap, load],
   );
 
-  return { status, retry };
+  return { status, retry, index };
 }

@@ -146,16 +146,25 @@ export class ApiClient {
     this.setReachable(res.status !== 502 && res.status !== 504);
     if (!res.ok) {
       const problem = await problemFrom(res);
-      if (res.status === 401 && this.token) {
-        this.setToken(null);
-        for (const l of this.expiry) l();
-      }
+      if (res.status === 401) this.sessionRefused();
       throw new ApiError(res.status, problem, problem.detail ?? problem.title);
     }
     if (res.status === 204) return undefined as T;
     const text =
       opts.maxBytes === undefined ? await res.text() : await readCapped(res, opts.maxBytes);
     return (opts.as === 'text' ? text : JSON.parse(text)) as T;
+  }
+
+  /** The server refused the token (also for calls made outside request(), like the live stream). */
+  sessionRefused(): void {
+    if (!this.token) return;
+    this.setToken(null);
+    for (const l of this.expiry) l();
+  }
+
+  /** Tells the reachability listeners how a call made outside request() went. */
+  reportReachable(value: boolean): void {
+    this.setReachable(value);
   }
 
   private setReachable(value: boolean): void {

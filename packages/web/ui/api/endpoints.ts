@@ -7,15 +7,27 @@ import type { z } from 'zod';
 import type {
   AdminUnit,
   AdminUnitDetail,
+  Alert,
+  AlertDetail,
+  AlertSeverity,
+  AlertsSummary,
   Asset,
+  AssetState,
   AssetStatus,
   AssetType,
+  AssetsByStatus,
+  DashboardBucket,
+  EventsOverTime,
   LoginResponse,
   Page,
   Role,
+  Series,
+  SeriesBucket,
+  StoredEvent,
   User,
   AssetTileLayer,
   adminUnitQuery,
+  alertListQuery,
   assetFilterQuery,
   pageQuery,
 } from '@cityops/contracts';
@@ -64,7 +76,28 @@ export interface UiConfig {
   timezone: string;
 }
 
-export type { AssetStatus };
+/** Filters of GET /api/v1/alerts in their query-string form (`status` takes a comma-separated list). */
+export type AlertListQuery = {
+  [K in Exclude<keyof z.input<typeof alertListQuery>, 'limit' | 'cursor'>]?: string;
+} & PageParams;
+
+/** Filters of GET /api/v1/events (the route's own query: asset, type or prefix, period, unit). */
+export interface EventListQuery extends PageParams {
+  asset?: string;
+  type?: string;
+  since?: string;
+  until?: string;
+  adminUnit?: string;
+}
+
+/** A period of a dashboard query, with the admin unit it is limited to. */
+export interface DashboardQuery {
+  adminUnit?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export type { AssetStatus, AlertSeverity };
 
 export function createApi(client: ApiClient) {
   return {
@@ -103,6 +136,45 @@ export function createApi(client: ApiClient) {
       /** Vector tiles of a layer (an asset type, or `assets` for all); the source-layer has the same name. */
       tilesUrl: (layer: AssetTileLayer) =>
         `${client.url(`/api/v1/tiles/${layer}`)}/{z}/{x}/{y}.mvt`,
+    },
+    events: {
+      list: (query: EventListQuery, signal?: AbortSignal) =>
+        client.get<Page<StoredEvent>>('/api/v1/events', { ...query }, signal),
+    },
+    assetLive: {
+      state: (id: string, signal?: AbortSignal) =>
+        client.get<AssetState>(`/api/v1/assets/${encodeURIComponent(id)}/state`, {}, signal),
+      series: (
+        id: string,
+        query: { type: string; field?: string; from?: string; to?: string; bucket?: SeriesBucket },
+        signal?: AbortSignal,
+      ) => client.get<Series>(`/api/v1/assets/${encodeURIComponent(id)}/series`, query, signal),
+    },
+    alerts: {
+      list: (query: AlertListQuery, signal?: AbortSignal) =>
+        client.get<Page<Alert>>('/api/v1/alerts', { ...query }, signal),
+      get: (id: string, signal?: AbortSignal) =>
+        client.get<AlertDetail>(`/api/v1/alerts/${encodeURIComponent(id)}`, {}, signal),
+      acknowledge: (id: string, note?: string) =>
+        client.post<AlertDetail>(
+          `/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`,
+          note ? { note } : {},
+        ),
+      resolve: (id: string, note?: string) =>
+        client.post<AlertDetail>(
+          `/api/v1/alerts/${encodeURIComponent(id)}/resolve`,
+          note ? { note } : {},
+        ),
+    },
+    dashboards: {
+      assetsByStatus: (query: Pick<DashboardQuery, 'adminUnit'>, signal?: AbortSignal) =>
+        client.get<AssetsByStatus>('/api/v1/dashboards/assets-by-status', { ...query }, signal),
+      eventsOverTime: (
+        query: DashboardQuery & { bucket?: DashboardBucket },
+        signal?: AbortSignal,
+      ) => client.get<EventsOverTime>('/api/v1/dashboards/events-over-time', { ...query }, signal),
+      alertsSummary: (query: DashboardQuery, signal?: AbortSignal) =>
+        client.get<AlertsSummary>('/api/v1/dashboards/alerts-summary', { ...query }, signal),
     },
     users: {
       list: (query: PageParams & { role?: Role; q?: string }, signal?: AbortSignal) =>

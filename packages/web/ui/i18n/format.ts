@@ -9,6 +9,12 @@ export interface Formatters {
   dateTime: (iso: string | Date) => string;
   date: (isoDate: string) => string;
   time: (at: Date) => string;
+  /** Hours, minutes and seconds (live lists). */
+  clock: (at: string | Date) => string;
+  /** Day, month, hours and minutes (lists of the last days). */
+  short: (at: string | Date) => string;
+  /** Day and month (the label of a day). */
+  dayMonth: (at: string | Date) => string;
   number: (n: number) => string;
 }
 
@@ -22,7 +28,24 @@ export function createFormatters(locale: Locale, timeZone: string): Formatters {
   // A calendar date (YYYY-MM-DD) has no zone: format it as the same day everywhere.
   const date = new Intl.DateTimeFormat(tag, { timeZone: 'UTC', dateStyle: 'medium' });
   const time = new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const clock = new Intl.DateTimeFormat(tag, {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  const short = new Intl.DateTimeFormat(tag, {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const dayMonth = new Intl.DateTimeFormat(tag, { timeZone, day: '2-digit', month: '2-digit' });
   const number = new Intl.NumberFormat(tag);
+  const asDate = (v: string | Date) => (typeof v === 'string' ? new Date(v) : v);
   return {
     dateTime: (v) => {
       const d = typeof v === 'string' ? new Date(v) : v;
@@ -33,6 +56,18 @@ export function createFormatters(locale: Locale, timeZone: string): Formatters {
       return Number.isNaN(d.getTime()) ? v : date.format(d);
     },
     time: (d) => time.format(d),
+    clock: (v) => {
+      const d = asDate(v);
+      return Number.isNaN(d.getTime()) ? String(v) : clock.format(d);
+    },
+    short: (v) => {
+      const d = asDate(v);
+      return Number.isNaN(d.getTime()) ? String(v) : short.format(d);
+    },
+    dayMonth: (v) => {
+      const d = asDate(v);
+      return Number.isNaN(d.getTime()) ? String(v) : dayMonth.format(d);
+    },
     number: (n) => number.format(n),
   };
 }
