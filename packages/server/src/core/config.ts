@@ -30,6 +30,7 @@ const envSchema = z.object({
   CITYOPS_ADMIN_EMAIL: z.email().default('admin@cityops.local'),
   CITYOPS_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   CITYOPS_DEMO: flag.default(false),
+  CITYOPS_SIMULATOR: flag.optional(),
   CITYOPS_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -80,6 +81,8 @@ export interface Config {
   adminEmail: string;
   adminPassword: string | undefined;
   demo: boolean;
+  /** Run the demo device simulator (CITYOPS_SIMULATOR; unset: as CITYOPS_DEMO). */
+  simulator: boolean;
   logLevel: z.infer<typeof envSchema>['CITYOPS_LOG_LEVEL'];
   timezone: string;
   bodyLimit: number;
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: e.CITYOPS_ADMIN_EMAIL.toLowerCase(),
     adminPassword: e.CITYOPS_ADMIN_PASSWORD,
     demo: e.CITYOPS_DEMO,
+    simulator: e.CITYOPS_SIMULATOR ?? e.CITYOPS_DEMO,
     logLevel: e.CITYOPS_LOG_LEVEL,
     timezone: e.CITYOPS_TIMEZONE,
     bodyLimit: e.CITYOPS_BODY_LIMIT,
