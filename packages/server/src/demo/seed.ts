@@ -1,6 +1,8 @@
 /**
  * Loads the demo city (CITYOPS_DEMO=1, or `cityops seed --demo`) through the
- * services, so that every write is checked and audited as "demo seed". The
+ * services, so that every write is checked and audited as "demo seed":
+ * agencies, assets, a device identity for each asset that sends data
+ * (devices.ts), the demo's alert rules (rules.ts), then the users. The
  * demo is complete once its last user exists; each step skips what a previous,
  * interrupted run already wrote, so a second start creates nothing.
  */
@@ -12,12 +14,17 @@ import { NotFoundError } from '../core/errors.js';
 import { buildDemoCity, countByType } from './city.js';
 import { loadDemoInput } from './input.js';
 import { DEMO_MARKER_EMAIL } from './users.js';
+import { demoDeviceAssets, ensureDemoDevices } from './devices.js';
+import { seedDemoRules } from './rules.js';
 
 export interface DemoResult {
   /** The users created now, with their passwords (shown once, never logged). */
   users: Array<{ role: string; email: string; password: string; scope: string }>;
   agencies: number;
   assets: number;
+  /** Device identities created for the demo assets that send data (their keys are not kept). */
+  devices: number;
+  rules: number;
   ms: number;
 }
 
@@ -61,6 +68,12 @@ export async function seedDemo(cityops: CityOps): Promise<DemoResult | null> {
     city.assets.map((a) => a.asset),
   );
 
+  const senders = await demoDeviceAssets(cityops.assets.service);
+  const { created: devices } = await ensureDemoDevices(cityops.devices.service, demoActor, senders);
+  const rules = await seedDemoRules(cityops, demoActor, senders, {
+    silenceEnabled: ctx.config.simulator,
+  });
+
   const users: DemoResult['users'] = [];
   for (const plan of city.users) {
     if (await people.users.findByEmail(plan.email)) continue;
@@ -79,8 +92,16 @@ export async function seedDemo(cityops: CityOps): Promise<DemoResult | null> {
 
   const ms = Date.now() - started;
   ctx.log.info(
-    { agencies, assets, byType: countByType(city.assets), users: users.length, ms },
+    {
+      agencies,
+      assets,
+      byType: countByType(city.assets),
+      devices,
+      rules,
+      users: users.length,
+      ms,
+    },
     'demo data loaded',
   );
-  return { users, agencies, assets, ms };
+  return { users, agencies, assets, devices, rules, ms };
 }
