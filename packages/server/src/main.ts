@@ -25,6 +25,7 @@ import { eventsModule, type EventsModuleOptions } from './events/index.js';
 import { ingestModule, type IngestOptions } from './ingest/index.js';
 import { streamModule, type HubOptions } from './stream/index.js';
 import { mqttModule, type MqttOptions } from './mqtt/index.js';
+import { simulatorModule, type SimulatorOptions } from './simulator/index.js';
 import { alertsModule, type AlertsOptions } from './alerts/index.js';
 import { calendarModule } from './calendar/index.js';
 import { filesModule } from './files/index.js';
@@ -58,6 +59,8 @@ export interface CityOpsOptions {
   reports?: ReportsOptions;
   open311?: Open311Options;
   mqtt?: MqttOptions;
+  /** The demo simulator (runs when the settings say so, or `enabled`). */
+  simulator?: SimulatorOptions;
 }
 
 export async function createCityOps(opts: CityOpsOptions) {
@@ -132,6 +135,16 @@ export async function createCityOps(opts: CityOpsOptions) {
     { reports, authenticate: (secret) => people.auth.authenticate(secret) },
     opts.open311,
   );
+  const simulator = simulatorModule(
+    ctx,
+    {
+      assets: assets.service,
+      devices: devices.service,
+      rules: alerts.rules,
+      broker: mqtt.broker,
+    },
+    opts.simulator,
+  );
   const modules: CityOpsModule[] = [
     busModule(bus, { owned: !opts.bus }),
     people.module,
@@ -151,6 +164,8 @@ export async function createCityOps(opts: CityOpsOptions) {
     open311.module,
     dashboardsModule(ctx).module,
     mqtt.module,
+    // After the broker: the simulated devices connect to it.
+    simulator.module,
   ];
 
   const app: App = await buildApp({
@@ -183,6 +198,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     ingest,
     stream,
     mqtt,
+    simulator,
     notifications,
     alerts,
     calendar,
