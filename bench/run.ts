@@ -8,8 +8,16 @@ import { machine, table, writeResults, type Figure, type Scenario } from './harn
 import { startupScenario } from './scenarios/startup.js';
 import { assetsScenario } from './scenarios/assets.js';
 import { reportsScenario } from './scenarios/reports.js';
+import { ingestScenario } from './scenarios/ingest.js';
+import { streamScenario } from './scenarios/stream.js';
 
-const scenarios: Scenario[] = [startupScenario, assetsScenario, reportsScenario];
+const scenarios: Scenario[] = [
+  startupScenario,
+  assetsScenario,
+  ingestScenario,
+  streamScenario,
+  reportsScenario,
+];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
