@@ -108,23 +108,39 @@ export interface NewReport {
   createdAt: Date;
 }
 
-export async function insertReport(db: Queryable, r: NewReport): Promise<number> {
+/**
+ * Inserts a report and its first history step in one statement (one round
+ * trip less on the busiest write: every submission).
+ */
+export async function insertReport(
+  db: Queryable,
+  r: NewReport,
+  step: Omit<HistoryRow, 'report_id'>,
+): Promise<number> {
   const geom =
     r.lon === null || r.lat === null
       ? sql`NULL`
       : sql`ST_SetSRID(ST_MakePoint(${r.lon}, ${r.lat}), 4326)`;
   const [row] = await db.query<{ id: number }>(sql`
-    INSERT INTO reports (status, category_code, description, geom, address, address_id, admin_unit,
-      channel, attributes, routed_agency, deadline_class, due_date, deadline_at, reporter_name,
-      reporter_phone, reporter_email, reporter_device_id, reporter_account_id, citizen_id,
-      open311_token, media_url, search_text, created_at, updated_at)
-    VALUES (${r.status}, ${r.categoryCode}, ${r.description}, ${geom}, ${r.address},
-      ${r.addressId}, ${r.adminUnit}, ${r.channel}, ${JSON.stringify(r.attributes)}::jsonb,
-      ${r.routedAgency}, ${r.deadlineClass}, ${r.dueDate}::date, ${r.deadlineAt},
-      ${r.reporter.name}, ${r.reporter.phone}, ${r.reporter.email}, ${r.reporter.deviceId},
-      ${r.reporter.accountId}, ${r.citizenId}, ${r.open311Token}, ${r.mediaUrl}, ${r.searchText},
-      ${r.createdAt}, ${r.createdAt})
-    RETURNING id`);
+    WITH created AS (
+      INSERT INTO reports (status, category_code, description, geom, address, address_id,
+        admin_unit, channel, attributes, routed_agency, deadline_class, due_date, deadline_at,
+        reporter_name, reporter_phone, reporter_email, reporter_device_id, reporter_account_id,
+        citizen_id, open311_token, media_url, search_text, created_at, updated_at)
+      VALUES (${r.status}, ${r.categoryCode}, ${r.description}, ${geom}, ${r.address},
+        ${r.addressId}, ${r.adminUnit}, ${r.channel}, ${JSON.stringify(r.attributes)}::jsonb,
+        ${r.routedAgency}, ${r.deadlineClass}, ${r.dueDate}::date, ${r.deadlineAt},
+        ${r.reporter.name}, ${r.reporter.phone}, ${r.reporter.email}, ${r.reporter.deviceId},
+        ${r.reporter.accountId}, ${r.citizenId}, ${r.open311Token}, ${r.mediaUrl}, ${r.searchText},
+        ${r.createdAt}, ${r.createdAt})
+      RETURNING id)
+    INSERT INTO report_history (id, report_id, at, action, from_status, to_status, actor_type,
+      actor_id, actor_name, actor_agency, note, internal_note, data)
+    SELECT ${step.id}, created.id, ${step.at}, ${step.action}, ${step.from_status},
+      ${step.to_status}, ${step.actor_type}, ${step.actor_id}, ${step.actor_name},
+      ${step.actor_agency}, ${step.note}, ${step.internal_note}, ${JSON.stringify(step.data)}::jsonb
+    FROM created
+    RETURNING report_id AS id`);
   return row!.id;
 }
 

@@ -18,7 +18,8 @@ import type { CalendarService } from '../calendar/calendar.service.js';
 import type { FilesService, Uploader } from '../files/files.service.js';
 import type { CategoriesService, DeadlineDays } from './categories.service.js';
 import { checkAttributes, type AttributeValues } from './attributes.js';
-import { recordStep, type HistoryActor } from './history.js';
+import type { HistoryActor } from './history.js';
+import { newId } from '../core/ids.js';
 import * as repo from './reports.repo.js';
 
 export interface Submission {
@@ -119,36 +120,46 @@ export class ReportSubmissions {
       await this.d.files.attach(tx, s.photoIds, by.uploader, 'photoIds');
       const citizenId = by.citizen ? await by.citizen(tx) : s.citizenId;
       const token = category.open311Type === 'batch' ? randomBytes(12).toString('base64url') : null;
-      const id = await repo.insertReport(tx, {
-        status: 'received',
-        categoryCode: category.code,
-        description,
-        lat: s.location?.lat ?? null,
-        lon: s.location?.lon ?? null,
-        address: s.address ? clean(s.address) : null,
-        addressId: s.addressId,
-        adminUnit: unit,
-        channel: s.channel,
-        attributes: values,
-        routedAgency: agency,
-        deadlineClass: category.deadlineClass,
-        dueDate,
-        deadlineAt: deadline,
-        reporter: s.reporter,
-        citizenId,
-        open311Token: token,
-        mediaUrl: s.mediaUrl,
-        searchText: foldText(`${description} ${s.address ?? ''}`).slice(0, 5000),
-        createdAt: now,
-      });
-      await repo.addPhotos(tx, id, s.photoIds, 'report');
-      await recordStep(
+      const id = await repo.insertReport(
         tx,
-        id,
-        by.history,
-        { action: 'submitted', from: null, to: 'received', data: { channel: s.channel } },
-        now,
+        {
+          status: 'received',
+          categoryCode: category.code,
+          description,
+          lat: s.location?.lat ?? null,
+          lon: s.location?.lon ?? null,
+          address: s.address ? clean(s.address) : null,
+          addressId: s.addressId,
+          adminUnit: unit,
+          channel: s.channel,
+          attributes: values,
+          routedAgency: agency,
+          deadlineClass: category.deadlineClass,
+          dueDate,
+          deadlineAt: deadline,
+          reporter: s.reporter,
+          citizenId,
+          open311Token: token,
+          mediaUrl: s.mediaUrl,
+          searchText: foldText(`${description} ${s.address ?? ''}`).slice(0, 5000),
+          createdAt: now,
+        },
+        {
+          id: newId(),
+          at: now,
+          action: 'submitted',
+          from_status: null,
+          to_status: 'received',
+          actor_type: by.history.type,
+          actor_id: by.history.id,
+          actor_name: by.history.name,
+          actor_agency: by.history.agency,
+          note: null,
+          internal_note: null,
+          data: { channel: s.channel },
+        },
       );
+      await repo.addPhotos(tx, id, s.photoIds, 'report');
       // The audit entry names what was taken, never who sent it (that is personal data).
       await this.d.audit.record(tx, by.audit, {
         action: 'report.create',
