@@ -155,6 +155,14 @@ export class UpstreamSubscriber {
         void work.finally(() => this.inFlight.delete(work));
       },
     });
+    // customHandleAcks sees only QoS 1 and 2; QoS 0 messages (heartbeats,
+    // counts) arrive as plain 'message' events, stored the same way with no ack.
+    client.on('message', (topic, message, packet) => {
+      if (packet.qos !== 0) return;
+      const work = this.deliver(topic, message).then(() => undefined);
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    });
     const session: Session = { client, clientId, subscribed: false, failures: 0 };
     this.sessions.push(session);
     client.on('connect', (connack) => this.subscribe(session, connack));

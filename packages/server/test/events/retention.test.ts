@@ -56,8 +56,8 @@ describeEachDb('event retention', (kind) => {
         };
       });
     await writer.write([
-      ...make('heartbeat', 40, 12),
-      ...make('heartbeat', 10, 3),
+      ...make('heartbeat', 20, 12),
+      ...make('heartbeat', 3, 3),
       ...make('env.reading', 100, 7),
       ...make('env.reading', 50, 2),
       ...make('fire.alarm', 400, 2),

@@ -3,12 +3,9 @@
  * Mosquitto that lets any device in, CityOps subscribed to it; the simulated
  * devices connect there and what they publish is stored. Skipped, visibly,
  * where Mosquitto is not installed.
- *
- * Known gap, outside the simulator: the external-broker subscriber
- * (src/mqtt/upstream.ts) handles messages only through mqtt.js's
- * `customHandleAcks`, which mqtt.js calls for QoS 1 and 2 alone, so QoS 0
- * readings (heartbeats, counts) sent through an external broker are not
- * stored. The `it.fails` case below says so, and turns red once it is fixed.
+ * The subscriber (src/mqtt/upstream.ts) takes QoS 1 and 2 through mqtt.js's
+ * `customHandleAcks` and QoS 0 readings (heartbeats, counts) as plain
+ * messages; both must be stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Asset, StoredEvent } from '@cityops/contracts';
@@ -77,7 +74,7 @@ describe.skipIf(!bin)('demo simulator through an external broker (Mosquitto)', (
     expect(sim.stats().refused).toBe(0);
   }, 30_000);
 
-  it.fails('stores QoS 0 readings too (see the header: the subscriber drops them)', async () => {
+  it('stores QoS 0 readings too', async () => {
     await eventually(
       async () => expect((await stored('traffic.count')).length).toBeGreaterThan(0),
       5000,
