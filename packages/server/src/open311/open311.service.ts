@@ -11,6 +11,7 @@ import type { Clock } from '../core/clock.js';
 import type { ReportsModuleParts } from '../reports/index.js';
 import { photosArePublic, publicPhotoUrl } from '../reports/present.js';
 import { photosOf } from '../reports/reports.repo.js';
+import { redactContacts } from '../reports/redact.js';
 import { Open311Error } from './errors.js';
 import * as repo from './open311.repo.js';
 import {
@@ -228,13 +229,13 @@ export class Open311Service {
         status_notes: this.statusNotes(r),
         service_name: c ? this.name(c, locale) : null,
         service_code: r.category_code,
-        description: r.status === 'rejected' ? null : r.description,
+        description: r.status === 'rejected' ? null : redactContacts(r.description),
         agency_responsible: agency ? this.name(agency, locale) : null,
         service_notice: this.notice(c, locale),
         requested_datetime: r.requested,
         updated_datetime: r.updated,
         expected_datetime: r.expected,
-        address: r.address,
+        address: r.address === null ? null : redactContacts(r.address),
         address_id: r.address_id,
         zipcode: null,
         lat: r.lat,

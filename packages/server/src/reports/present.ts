@@ -17,6 +17,7 @@ import type { AgencyDirectory, AgencyRef } from './agencies.js';
 import type { CategoriesService } from './categories.service.js';
 import type { HistoryRow, PhotoRow, ReportRow } from './reports.repo.js';
 import { INTERNAL_STEPS } from './history.js';
+import { redactContacts } from './redact.js';
 
 export const staffPhotoUrl = (id: number | string, file: string) =>
   `/api/v1/reports/${id}/photos/${file}`;
@@ -177,9 +178,9 @@ export class ReportPresenter {
       id: String(r.id),
       status: r.status,
       category: await this.category(r.category_code),
-      description: rejected ? null : r.description,
+      description: rejected ? null : redactContacts(r.description),
       location: r.lat === null || r.lon === null ? null : { lat: r.lat, lon: r.lon },
-      address: rejected ? null : r.address,
+      address: rejected || r.address === null ? null : redactContacts(r.address),
       adminUnit: r.admin_unit,
       agency: await this.agencies.ref(r.primary_agency),
       answer:

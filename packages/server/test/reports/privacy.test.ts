@@ -5,7 +5,8 @@
  * agency only once staff shared it; every read is audited; public history
  * hides internal notes and staff names.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASK, redactContacts } from '../../src/reports/redact.js';
 import type { ReportDetail } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
 import { useTestCityOps, type Caller } from '../support/app.js';
@@ -22,7 +23,10 @@ import {
 
 const PHONE = '0933444555';
 const E164 = '+84933444555';
-const SECRETS = ['0933444555', '933444555', 'pham.d@example.vn', 'Phạm Văn D', 'Gọi lại sau 17h'];
+/** The reporter's identity, as stored. */
+const IDENTITY = ['0933444555', '933444555', 'pham.d@example.vn', 'Phạm Văn D'];
+/** What no public output may show: the identity, the phone as typed in the text, an internal note. */
+const SECRETS = [...IDENTITY, '0933 444 555', 'Gọi lại sau 17h'];
 
 describeEachDb('reports: privacy', (kind) => {
   const clock = new FakeClock();
@@ -53,8 +57,13 @@ describeEachDb('reports: privacy', (kind) => {
         code: sms.codeFor(E164),
       })
     ).json<{ token: string }>().token;
-    id = (await citizenReport(t().as(token), { name: 'Phạm Văn D', email: 'pham.d@example.vn' }))
-      .report.id;
+    id = (
+      await citizenReport(t().as(token), {
+        name: 'Phạm Văn D',
+        email: 'pham.d@example.vn',
+        description: 'Ổ gà lớn, gọi tôi: 0933 444 555',
+      })
+    ).report.id;
     await act(operator, id, 'verify', { internalNote: 'Gọi lại sau 17h' });
     await act(operator, id, 'assign');
     clock.advance(5000);
@@ -79,20 +88,23 @@ describeEachDb('reports: privacy', (kind) => {
     }
     const pub = (await t().anonymous.get(`/api/v1/citizen/public/reports/${id}`)).json<{
       history: Array<Record<string, unknown>>;
+      description: string;
     }>();
+    expect(pub.description).toBe(`Ổ gà lớn, gọi tôi: ${MASK}`);
     expect(pub.history.map((h) => h.action)).toEqual(['submitted', 'verified', 'assigned']);
     expect(pub.history[2]!.actor).toEqual({ type: 'staff', label: 'IOC' });
   });
 
   it('shows staff only that a reporter exists; the identity at /reporter, for IOC staff', async () => {
     const detail = await operator.get(`/api/v1/reports/${id}`);
-    for (const s of SECRETS.slice(0, 4)) expect(detail.body).not.toContain(s);
+    for (const s of IDENTITY) expect(detail.body).not.toContain(s);
     expect(detail.json<ReportDetail>()).toMatchObject({
       hasReporter: true,
       shareReporterWithAgency: false,
+      description: 'Ổ gà lớn, gọi tôi: 0933 444 555',
     });
     const list = await operator.get('/api/v1/reports');
-    for (const s of SECRETS.slice(0, 4)) expect(list.body).not.toContain(s);
+    for (const s of IDENTITY) expect(list.body).not.toContain(s);
 
     const reporter = await operator.get(`/api/v1/reports/${id}/reporter`);
     expect(reporter.statusCode).toBe(200);
@@ -141,6 +153,17 @@ describeEachDb('reports: privacy', (kind) => {
     // The operator once, the officer once while it was shared; refusals are not views.
     expect(views.map((v) => v.actorId).sort()).toEqual([operator.id, officer.id].sort());
     const all = JSON.stringify((await t().admin.get('/api/v1/audit?limit=1000')).json());
-    for (const s of SECRETS.slice(0, 4)) expect(all, s).not.toContain(s);
+    for (const s of IDENTITY) expect(all, s).not.toContain(s);
+  });
+});
+
+describe('contact details in the text of a report', () => {
+  it('are masked in public outputs', () => {
+    expect(redactContacts('Gọi 0987 654 321 hoặc +84 912.345.678, mail a.b@mail.vn')).toBe(
+      `Gọi ${MASK} hoặc ${MASK}, mail ${MASK}`,
+    );
+    expect(redactContacts('Ổ gà 2 m², số nhà 123, ngày 2026-03-02')).toBe(
+      'Ổ gà 2 m², số nhà 123, ngày 2026-03-02',
+    );
   });
 });
