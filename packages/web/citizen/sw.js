@@ -1,4 +1,6 @@
-/* The citizen app's service worker: keeps the app shell for offline use.
+/* The citizen app's service worker: keeps the app shell for offline use, sends
+   the reports queued offline by Background Sync (also when the app is closed),
+   and opens a report when its notification is tapped.
    The build fills in the cache version and the list of the shell's files. */
 const CACHE = 'cityops-citizen-__CITYOPS_VERSION__';
 const PRECACHE = __CITYOPS_PRECACHE__;
@@ -59,4 +61,150 @@ self.addEventListener('fetch', (event) => {
     );
   }
   // Everything else (the API) goes to the network as usual.
+});
+
+// ------------------------------------------------------------------ outbox
+// Reports queued offline: the store and record of citizen/outbox/db.ts, sent
+// with the same steps as citizen/outbox/outbox.ts (photos first, then the
+// report), under the same Web Lock so that the app and this worker never send
+// one twice.
+
+const DB_NAME = 'cityops-citizen';
+const STORE = 'outbox';
+const SYNC_TAG = 'cityops-outbox';
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains(STORE))
+        req.result.createObjectStore(STORE, { keyPath: 'id' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function inStore(db, mode, work) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    const req = work(tx.objectStore(STORE));
+    tx.oncomplete = () => resolve(req.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function call(path, init, token) {
+  const headers = { accept: 'application/json', ...init.headers };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { ...init, headers });
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      const body = await res.json();
+      detail = body.detail || body.title || detail;
+    } catch {
+      // Not a problem+json body; the status text will do.
+    }
+    const err = new Error(detail);
+    err.status = res.status;
+    throw err;
+  }
+  return res.json();
+}
+
+const transient = (err) =>
+  !err.status || err.status === 408 || err.status === 429 || err.status >= 500;
+
+async function sendQueued() {
+  const db = await openDb();
+  const items = await inStore(db, 'readonly', (s) => s.getAll());
+  items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  let carried = null;
+  const sent = [];
+  try {
+    for (const item of items) {
+      if (item.state === 'failed' || item.state === 'sent') continue;
+      const token = item.token || carried;
+      const attempts = item.attempts + 1;
+      try {
+        await inStore(db, 'readwrite', (s) => s.put({ ...item, state: 'sending', attempts }));
+        const photoIds = [];
+        for (const photo of item.photos) {
+          const file = await call(
+            '/api/v1/files',
+            {
+              method: 'POST',
+              headers: { 'content-type': photo.type || 'image/jpeg' },
+              body: photo,
+            },
+            token,
+          );
+          photoIds.push(file.id);
+        }
+        const created = await call(
+          '/api/v1/citizen/reports',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ ...item.draft, photoIds }),
+          },
+          token,
+        );
+        carried = carried || created.followToken;
+        const result = { reportId: created.report.id, followToken: created.followToken };
+        await inStore(db, 'readwrite', (s) => s.put({ ...item, attempts, state: 'sent', result }));
+        sent.push(created.report.id);
+      } catch (err) {
+        const again = transient(err);
+        await inStore(db, 'readwrite', (s) =>
+          s.put({
+            ...item,
+            attempts,
+            state: again ? 'queued' : 'failed',
+            error: again ? null : err.message,
+          }),
+        );
+        // Thrown, the sync is retried by the browser later.
+        if (again) throw err;
+      }
+    }
+  } finally {
+    await tellClients(sent);
+  }
+}
+
+async function tellClients(sent) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const w of windows) w.postMessage({ type: 'cityops:outbox-changed' });
+  if (windows.length > 0 || sent.length === 0 || self.Notification?.permission !== 'granted')
+    return;
+  for (const id of sent)
+    await self.registration.showNotification(`CityOps #${id}`, {
+      body: 'Phản ánh của bạn đã được gửi. / Your report has been sent.',
+      icon: '/citizen/icons/icon-192.png',
+      tag: `report-${id}`,
+      data: { url: `/citizen/reports/${id}` },
+    });
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== SYNC_TAG) return;
+  const locks = self.navigator.locks;
+  event.waitUntil(locks ? locks.request(SYNC_TAG, sendQueued) : sendQueued());
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || '/citizen/';
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).pathname.startsWith('/citizen'));
+      if (open) {
+        open.postMessage({ type: 'cityops:open', url });
+        return open.focus();
+      }
+      return self.clients.openWindow(url);
+    }),
+  );
 });

@@ -3,6 +3,7 @@ import { commonMessages } from '../ui/i18n/common';
 import { defineMessages, mergeMessages } from '../ui/i18n/dictionary';
 import { dashboardMessages } from './messages-dashboards';
 import { opsMessages } from './messages-ops';
+import { reportsMessages } from './reports/messages';
 
 const consoleOnly = defineMessages(
   {
@@ -219,7 +220,10 @@ const consoleOnly = defineMessages(
 );
 
 export const consoleMessages = mergeMessages(
-  mergeMessages(mergeMessages(commonMessages, consoleOnly), opsMessages),
-  dashboardMessages,
+  mergeMessages(
+    mergeMessages(mergeMessages(commonMessages, consoleOnly), opsMessages),
+    dashboardMessages,
+  ),
+  reportsMessages,
 );
 export type ConsoleKey = keyof typeof consoleMessages.vi;

@@ -41,7 +41,13 @@ export const pageRoutes: readonly PageRoute[] = [
     icon: '⚠',
     page: lazy(() => import('./alerts/AlertsPage')),
   },
-  // Slot: citizen reports (reports:read), by the reports module.
+  {
+    path: '/reports',
+    label: 'nav.reports',
+    permission: 'reports:read',
+    icon: '✉',
+    page: lazy(() => import('./reports/ReportsPage')),
+  },
   {
     path: '/dashboards',
     label: 'nav.dashboards',

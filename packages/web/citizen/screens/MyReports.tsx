@@ -1,0 +1,200 @@
+/**
+ * My reports: those waiting to be sent (the offline queue), those sent from
+ * this device or with this phone, and those followed; notifications can be
+ * turned on here.
+ */
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+import type { ReportStatus } from '@cityops/contracts';
+import { ErrorState, Loading } from '../../ui/components/states';
+import { Link } from '../../ui/router';
+import { statusKey } from '../../ui/reports/report-messages';
+import { categoryIcon } from '../../ui/reports/status';
+import type { PublicReport } from '../api';
+import { useT } from '../i18n';
+import { removeQueued, retryQueued, useOutbox } from '../outbox/outbox';
+import type { OutboxItem } from '../outbox/db';
+import { useIdentity } from '../state/identity';
+import { refreshMyReports, useMyReports, watching } from '../state/my-reports';
+
+function StatusChip(props: { status: ReportStatus }) {
+  const { t } = useT();
+  return (
+    <span className={`status-chip status-${props.status}`} data-testid="status-chip">
+      {t(statusKey(props.status))}
+    </span>
+  );
+}
+
+function Queued(props: { items: readonly OutboxItem[] }) {
+  const { t, pick, fmt } = useT();
+  if (props.items.length === 0) return null;
+  return (
+    <section aria-labelledby="queued-title" data-testid="queued">
+      <h2 id="queued-title">{t('mine.queued')}</h2>
+      <ul className="cards">
+        {props.items.map((i) => (
+          <li key={i.id} className="card queued" data-testid="queued-item">
+            <div className="card-head">
+              <span aria-hidden="true">{categoryIcon(i.draft.categoryCode)}</span>
+              <strong>{pick(i.categoryName.vi, i.categoryName.en)}</strong>
+              <span className={`status-chip outbox-${i.state}`}>
+                {i.state === 'failed'
+                  ? t('mine.failedState')
+                  : i.state === 'sending'
+                    ? t('mine.sendingState')
+                    : t('mine.queuedState')}
+              </span>
+            </div>
+            <p className="clamp">{i.draft.description}</p>
+            <p className="muted small-print">{fmt.dateTime(i.createdAt)}</p>
+            {i.error && <p className="form-error">{i.error}</p>}
+            {i.state === 'failed' && (
+              <div className="row">
+                <button type="button" className="button" onClick={() => void retryQueued(i.id)}>
+                  {t('mine.retry')}
+                </button>
+                <button type="button" className="button" onClick={() => void removeQueued(i.id)}>
+                  {t('mine.delete')}
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ReportCard(props: {
+  report: Pick<PublicReport, 'id' | 'status' | 'category' | 'description' | 'createdAt'>;
+  extra?: ReactNode;
+}) {
+  const { pick, fmt } = useT();
+  const r = props.report;
+  return (
+    <li className="card" data-testid={`report-${r.id}`}>
+      <Link href={`/citizen/reports/${r.id}`} className="card-link">
+        <div className="card-head">
+          <span aria-hidden="true">{categoryIcon(r.category.code)}</span>
+          <strong>#{r.id}</strong>
+          <StatusChip status={r.status} />
+        </div>
+        <div>{pick(r.category.nameVi, r.category.nameEn)}</div>
+        {r.description && <p className="clamp">{r.description}</p>}
+        <p className="muted small-print">{fmt.dateTime(r.createdAt)}</p>
+      </Link>
+      {props.extra}
+    </li>
+  );
+}
+
+function NotificationSwitch() {
+  const { t } = useT();
+  const supported = 'Notification' in window;
+  const [permission, setPermission] = useState(() =>
+    supported ? Notification.permission : 'denied',
+  );
+  if (!supported) return null;
+  if (permission === 'granted') return <p className="muted">{t('mine.notifyEnabled')}</p>;
+  if (permission === 'denied') return <p className="muted">{t('mine.notifyBlocked')}</p>;
+  return (
+    <button
+      type="button"
+      className="button big"
+      onClick={() => void Notification.requestPermission().then(setPermission)}
+    >
+      🔔 {t('mine.notifyOn')}
+    </button>
+  );
+}
+
+export default function MyReports() {
+  const { t } = useT();
+  const me = useIdentity();
+  const mine = useMyReports();
+  const queue = useOutbox().filter((i) => i.state !== 'sent');
+  const params = new URLSearchParams(window.location.search);
+  const empty = mine.own.length === 0 && mine.watched.length === 0 && queue.length === 0;
+
+  return (
+    <>
+      <div className="title-row">
+        <h1>{t('mine.title')}</h1>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void refreshMyReports()}
+          data-testid="refresh-mine"
+        >
+          ↻ {t('mine.refresh')}
+        </button>
+      </div>
+      {params.has('queued') && (
+        <p className="success" role="status" data-testid="queued-note">
+          {t('form.queued')}
+        </p>
+      )}
+      <Queued items={queue} />
+      {mine.state === 'loading' && mine.own.length === 0 && <Loading />}
+      {mine.state === 'error' && (
+        <ErrorState error={mine.error} onRetry={() => void refreshMyReports()} />
+      )}
+      {mine.own.length > 0 && (
+        <section aria-labelledby="own-title">
+          <h2 id="own-title">{t('mine.own')}</h2>
+          <ul className="cards" data-testid="own-reports">
+            {mine.own.map((o) => (
+              <ReportCard
+                key={o.report.id}
+                report={o.report}
+                extra={
+                  o.report.canRate ? (
+                    <p className="note">
+                      <Link href={`/citizen/reports/${o.report.id}`}>{t('mine.rateNow')}</Link>
+                    </p>
+                  ) : undefined
+                }
+              />
+            ))}
+          </ul>
+        </section>
+      )}
+      {mine.watched.length > 0 && (
+        <section aria-labelledby="watched-title">
+          <h2 id="watched-title">{t('mine.following')}</h2>
+          <ul className="cards" data-testid="watched-reports">
+            {mine.watched.map((r) => (
+              <ReportCard
+                key={r.id}
+                report={r}
+                extra={
+                  <button type="button" className="button" onClick={() => watching.remove(r.id)}>
+                    {t('mine.unfollow')}
+                  </button>
+                }
+              />
+            ))}
+          </ul>
+        </section>
+      )}
+      {mine.state === 'ready' && empty && <p className="muted">{t('mine.none')}</p>}
+      <section className="section account">
+        {me.phone ? (
+          <p>
+            {t('mine.signedIn', { phone: me.phone.number })}{' '}
+            <Link href="/citizen/sign-in">{t('mine.signOut')}</Link>
+          </p>
+        ) : (
+          <>
+            <p className="muted">{t('mine.signInHint')}</p>
+            <Link href="/citizen/sign-in" className="button big" data-testid="sign-in-link">
+              {t('mine.signIn')}
+            </Link>
+          </>
+        )}
+        <NotificationSwitch />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,450 @@
+/**
+ * The actions on a report that the user's role may take in its status (the
+ * same table as the server's workflow), each as a small form. The server is
+ * the judge: its 403 and 409 reasons are shown as it words them.
+ */
+import { useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import type { ReportAction, ReportDetail, Role } from '@cityops/contracts';
+import { ApiError } from '../../ui/api/errors';
+import { resizePhoto } from '../../ui/reports/photos';
+import { statusKey } from '../../ui/reports/report-messages';
+import { useT } from '../i18n';
+import { reportsApi } from './api';
+import { useLookups } from './lookups';
+
+const IOC: readonly Role[] = ['operator', 'supervisor', 'administrator'];
+const SUPERVISORS: readonly Role[] = ['supervisor', 'administrator'];
+
+/** What a role may try on a report in its status (the server still checks scope and details). */
+export function actionsFor(role: Role, r: ReportDetail): ReportAction[] {
+  const ioc = IOC.includes(role);
+  const supervisor = SUPERVISORS.includes(role);
+  const officer = role === 'agency_officer';
+  const s = r.status;
+  const working = s === 'assigned' || s === 'in_progress';
+  const pending = r.extension?.status === 'pending';
+  const out: ReportAction[] = [];
+  if (ioc && s === 'received') out.push('verify');
+  if (ioc && (s === 'verified' || s === 'assigned')) out.push('assign');
+  if ((officer || supervisor) && s === 'assigned') out.push('start');
+  if ((officer || supervisor) && s === 'in_progress') out.push('answer');
+  if (officer && working && !pending) out.push('extend');
+  if (supervisor && working && pending) out.push('approve-extension');
+  if (officer && working) out.push('return');
+  if (ioc && s === 'answered') out.push('close');
+  if (ioc && (s === 'received' || s === 'verified')) out.push('reject', 'merge');
+  return out;
+}
+
+/** The server's own words for a refusal. */
+function reasonOf(err: unknown): string {
+  if (err instanceof ApiError) {
+    const fields = err.fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ');
+    return fields ? `${err.message} (${fields})` : err.message;
+  }
+  return String(err);
+}
+
+function Field(props: { label: string; children: ReactNode }) {
+  return (
+    <label className="action-field">
+      <span>{props.label}</span>
+      {props.children}
+    </label>
+  );
+}
+
+function ActionForm(props: {
+  action: ReportAction;
+  report: ReportDetail;
+  onDone: (r: ReportDetail) => void;
+  onCancel: () => void;
+}) {
+  const { t, pick } = useT();
+  const lookups = useLookups();
+  const { action, report } = props;
+  const [note, setNote] = useState('');
+  const [internalNote, setInternalNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [category, setCategory] = useState('');
+  const [agency, setAgency] = useState('');
+  const [coordinating, setCoordinating] = useState<string[]>(
+    report.coordinatingAgencies.map((a) => a.code),
+  );
+  const [days, setDays] = useState('5');
+  const [approve, setApprove] = useState(true);
+  const [text, setText] = useState('');
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [into, setInto] = useState('');
+  const [busy, setBusy] = useState<false | 'uploading' | 'sending'>(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      let result: ReportDetail;
+      const id = report.id;
+      switch (action) {
+        case 'verify':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'verify', {
+            note: opt(note),
+            internalNote: opt(internalNote),
+            categoryCode: opt(category),
+          });
+          break;
+        case 'reject':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'reject', {
+            reason: reason.trim(),
+            internalNote: opt(internalNote),
+          });
+          break;
+        case 'assign':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'assign', {
+            agency: opt(agency),
+            coordinating: coordinating.filter((c) => c !== agency),
+            note: opt(note),
+            internalNote: opt(internalNote),
+          });
+          break;
+        case 'start':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'start', {
+            note: opt(note),
+            internalNote: opt(internalNote),
+          });
+          break;
+        case 'extend':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'extend', {
+            days: Number(days),
+            reason: reason.trim(),
+          });
+          break;
+        case 'approve-extension':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'approve-extension', { approve, note: opt(note) });
+          break;
+        case 'return':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'return', { reason: reason.trim() });
+          break;
+        case 'answer': {
+          setBusy('uploading');
+          const photoIds: string[] = [];
+          for (const f of photos)
+            photoIds.push((await reportsApi.uploadPhoto(await resizePhoto(f))).id);
+          setBusy('sending');
+          result = await reportsApi.act(id, 'answer', {
+            text: text.trim(),
+            photoIds,
+            internalNote: opt(internalNote),
+          });
+          break;
+        }
+        case 'merge':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'merge', {
+            into: into.trim().replace(/^#/, ''),
+            note: opt(note),
+          });
+          break;
+        case 'close':
+          setBusy('sending');
+          result = await reportsApi.act(id, 'close', { note: opt(note) });
+          break;
+      }
+      props.onDone(result);
+    } catch (err) {
+      setError(reasonOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const noteField = (
+    <Field label={t('rep.form.note')}>
+      <textarea
+        rows={2}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        data-testid="action-note"
+      />
+    </Field>
+  );
+  const internalField = (
+    <Field label={t('rep.form.internalNote')}>
+      <textarea rows={2} value={internalNote} onChange={(e) => setInternalNote(e.target.value)} />
+    </Field>
+  );
+  const reasonField = (
+    <Field label={t('rep.form.reason')}>
+      <textarea
+        rows={2}
+        required
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        data-testid="action-reason"
+      />
+    </Field>
+  );
+
+  let fields: ReactNode;
+  switch (action) {
+    case 'verify':
+      fields = (
+        <>
+          <Field label={t('rep.form.category')}>
+            <select value={category} onChange={(e) => setCategory(e.target.value)}>
+              <option value="">{t('rep.form.keepCategory')}</option>
+              {lookups.categories
+                .filter((c) => c.active && c.code !== report.category.code)
+                .map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {pick(c.nameVi, c.nameEn)}
+                  </option>
+                ))}
+            </select>
+          </Field>
+          {noteField}
+          {internalField}
+        </>
+      );
+      break;
+    case 'reject':
+    case 'return':
+      fields = (
+        <>
+          {reasonField}
+          {action === 'reject' && internalField}
+        </>
+      );
+      break;
+    case 'assign': {
+      const routed = report.suggestedAgency;
+      fields = (
+        <>
+          <Field label={t('rep.form.primary')}>
+            <select
+              value={agency}
+              onChange={(e) => setAgency(e.target.value)}
+              data-testid="assign-agency"
+            >
+              <option value="">
+                {routed ? t('rep.form.routed', { name: pick(routed.nameVi, routed.nameEn) }) : '—'}
+              </option>
+              {lookups.agencies.map((a) => (
+                <option key={a.code} value={a.code}>
+                  {pick(a.nameVi, a.nameEn)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <fieldset className="action-field">
+            <legend>{t('rep.form.coordinating')}</legend>
+            <div className="check-list">
+              {lookups.agencies
+                .filter((a) => a.code !== (agency || routed?.code))
+                .map((a) => (
+                  <label key={a.code} className="inline-check">
+                    <input
+                      type="checkbox"
+                      checked={coordinating.includes(a.code)}
+                      data-testid={`coordinating-${a.code}`}
+                      onChange={(e) =>
+                        setCoordinating((list) =>
+                          e.target.checked ? [...list, a.code] : list.filter((c) => c !== a.code),
+                        )
+                      }
+                    />
+                    {pick(a.nameVi, a.nameEn)}
+                  </label>
+                ))}
+            </div>
+          </fieldset>
+          {noteField}
+          {internalField}
+        </>
+      );
+      break;
+    }
+    case 'start':
+      fields = (
+        <>
+          {noteField}
+          {internalField}
+        </>
+      );
+      break;
+    case 'extend':
+      fields = (
+        <>
+          <Field label={t('rep.form.days')}>
+            <input
+              type="number"
+              min={1}
+              max={30}
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+            />
+          </Field>
+          {reasonField}
+        </>
+      );
+      break;
+    case 'approve-extension':
+      fields = (
+        <>
+          <div className="check-list" role="radiogroup">
+            <label className="inline-check">
+              <input type="radio" checked={approve} onChange={() => setApprove(true)} />
+              {t('rep.form.approve')}
+            </label>
+            <label className="inline-check">
+              <input type="radio" checked={!approve} onChange={() => setApprove(false)} />
+              {t('rep.form.refuse')}
+            </label>
+          </div>
+          <Field label={t('rep.form.decisionNote')}>
+            <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+          </Field>
+        </>
+      );
+      break;
+    case 'answer':
+      fields = (
+        <>
+          <Field label={t('rep.form.answerText')}>
+            <textarea
+              rows={4}
+              required
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              data-testid="answer-text"
+            />
+          </Field>
+          <Field label={t('rep.form.afterPhotos')}>
+            <input
+              type="file"
+              accept="image/*"
+              multiple
+              data-testid="answer-photos"
+              onChange={(e) => setPhotos(Array.from(e.target.files ?? []).slice(0, 10))}
+            />
+          </Field>
+          {photos.length > 0 && (
+            <p className="muted small">{photos.map((p) => p.name).join(', ')}</p>
+          )}
+          {internalField}
+        </>
+      );
+      break;
+    case 'merge':
+      fields = (
+        <>
+          <Field label={t('rep.form.into')}>
+            <input
+              type="text"
+              inputMode="numeric"
+              required
+              value={into}
+              onChange={(e) => setInto(e.target.value)}
+              data-testid="merge-into"
+            />
+          </Field>
+          {noteField}
+        </>
+      );
+      break;
+    case 'close':
+      fields = noteField;
+      break;
+  }
+
+  return (
+    <form className="action-form" onSubmit={(e) => void send(e)} data-testid={`form-${action}`}>
+      <h3>{t(`rep.act.${action}`)}</h3>
+      {fields}
+      {busy === 'uploading' && <p role="status">{t('rep.form.uploading')}</p>}
+      {error && (
+        <div className="state state-error compact" role="alert" data-testid="action-error">
+          <p>{t('rep.serverSays')}</p>
+          <p>{error}</p>
+        </div>
+      )}
+      <div className="action-buttons">
+        <button
+          type="submit"
+          className="button primary"
+          disabled={busy !== false}
+          data-testid="action-submit"
+        >
+          {t('rep.form.submit')}
+        </button>
+        <button type="button" className="button" onClick={props.onCancel}>
+          {t('rep.form.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ActionPanel(props: {
+  role: Role;
+  report: ReportDetail;
+  onChange: (r: ReportDetail) => void;
+}) {
+  const { t } = useT();
+  const [open, setOpen] = useState<ReportAction | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const actions = actionsFor(props.role, props.report);
+  return (
+    <section className="detail-section actions-panel" aria-labelledby="actions-title">
+      <h2 id="actions-title">{t('rep.actions')}</h2>
+      {done && (
+        <p className="success-note" role="status" data-testid="action-done">
+          {done}
+        </p>
+      )}
+      {actions.length === 0 ? (
+        <p className="muted">{t('rep.noActions')}</p>
+      ) : (
+        <div className="action-buttons">
+          {actions.map((a) => (
+            <button
+              key={a}
+              type="button"
+              className={`button${open === a ? ' primary' : ''}`}
+              aria-expanded={open === a}
+              data-testid={`action-${a}`}
+              onClick={() => {
+                setDone(null);
+                setOpen(open === a ? null : a);
+              }}
+            >
+              {t(`rep.act.${a}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      {open && (
+        <ActionForm
+          key={open}
+          action={open}
+          report={props.report}
+          onCancel={() => setOpen(null)}
+          onDone={(r) => {
+            setOpen(null);
+            setDone(t('rep.done', { status: t(statusKey(r.status)) }));
+            props.onChange(r);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * The queue of reports: filters (status, kind, commune, agency, overdue,
+ * text), newest first or by deadline, with overdue and extension flags and
+ * the deadline as a date in Vietnam time. Filters survive a visit to a report.
+ */
+import { useMemo, useState } from 'react';
+import type { Report, ReportStatus } from '@cityops/contracts';
+import { useResource } from '../../ui/api/use-resource';
+import { Empty, ErrorState, Loading } from '../../ui/components/states';
+import { todayIn } from '../../ui/i18n/format';
+import { Link } from '../../ui/router';
+import { statusKey } from '../../ui/reports/report-messages';
+import { categoryIcon, openStatuses, reportStatusOrder } from '../../ui/reports/status';
+import { Pager, useCursorPager } from '../components/Pager';
+import { useDebounced } from '../components/useDebounced';
+import { useT } from '../i18n';
+import { reportsApi } from './api';
+import { useLookups } from './lookups';
+
+const PAGE_SIZE = 100;
+
+interface Filters {
+  status: '' | 'open' | ReportStatus;
+  category: string;
+  unit: string;
+  agency: string;
+  overdue: boolean;
+  q: string;
+  sort: 'newest' | 'deadline';
+}
+
+let remembered: Filters = {
+  status: 'open',
+  category: '',
+  unit: '',
+  agency: '',
+  overdue: false,
+  q: '',
+  sort: 'newest',
+};
+
+export function StatusBadge(props: { status: ReportStatus }) {
+  const { t } = useT();
+  return (
+    <span className={`report-status report-status-${props.status}`} data-testid="report-status">
+      {t(statusKey(props.status))}
+    </span>
+  );
+}
+
+/** Overdue, due today, extension waiting: the flags a row or a report shows. */
+export function DeadlineFlags(props: { report: Report }) {
+  const { t, timeZone } = useT();
+  const r = props.report;
+  const open = openStatuses.includes(r.status);
+  return (
+    <>
+      {r.overdue && (
+        <span className="flag flag-overdue" data-testid="overdue-flag">
+          {t('rep.overdue')}
+        </span>
+      )}
+      {open && !r.overdue && r.dueDate === todayIn(timeZone) && (
+        <span className="flag flag-today">{t('rep.dueToday')}</span>
+      )}
+      {r.extension?.status === 'pending' && (
+        <span className="flag flag-extension">{t('rep.extensionPending')}</span>
+      )}
+    </>
+  );
+}
+
+export function ReportQueue() {
+  const { t, fmt, pick } = useT();
+  const lookups = useLookups();
+  const [filters, setFiltersState] = useState<Filters>(remembered);
+  const setFilters = (patch: Partial<Filters>) =>
+    setFiltersState((f) => (remembered = { ...f, ...patch }));
+  const q = useDebounced(filters.q.trim());
+  const filterKey = [
+    filters.status,
+    filters.category,
+    filters.unit,
+    filters.agency,
+    filters.overdue,
+    q,
+  ].join('|');
+  const pager = useCursorPager(filterKey);
+
+  const list = useResource(`${filterKey}|${pager.cursor ?? ''}`, (signal) =>
+    reportsApi.list(
+      {
+        limit: PAGE_SIZE,
+        ...(filters.status === 'open'
+          ? { status: openStatuses.join(',') }
+          : filters.status
+            ? { status: filters.status }
+            : {}),
+        ...(filters.category ? { category: filters.category } : {}),
+        ...(filters.unit ? { unit: filters.unit } : {}),
+        ...(filters.agency ? { agency: filters.agency } : {}),
+        ...(filters.overdue ? { overdue: 'true' } : {}),
+        ...(q ? { q } : {}),
+        ...(pager.cursor ? { cursor: pager.cursor } : {}),
+      },
+      signal,
+    ),
+  );
+
+  const units = useMemo(
+    () => new Map(lookups.communes.map((u) => [u.code, u])),
+    [lookups.communes],
+  );
+  const items = useMemo(() => {
+    const all = list.data?.items ?? [];
+    if (filters.sort !== 'deadline') return all;
+    return [...all].sort(
+      (a, b) => a.deadline.localeCompare(b.deadline) || Number(a.id) - Number(b.id),
+    );
+  }, [list.data, filters.sort]);
+
+  return (
+    <>
+      <p className="muted">{t('rep.intro')}</p>
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('rep.filterStatus')}
+          <select
+            value={filters.status}
+            data-testid="filter-status"
+            onChange={(e) => setFilters({ status: e.target.value as Filters['status'] })}
+          >
+            <option value="open">{t('rep.open')}</option>
+            <option value="">{t('rep.all')}</option>
+            {reportStatusOrder.map((s) => (
+              <option key={s} value={s}>
+                {t(statusKey(s))}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('rep.filterCategory')}
+          <select
+            value={filters.category}
+            onChange={(e) => setFilters({ category: e.target.value })}
+          >
+            <option value="">{t('rep.all')}</option>
+            {lookups.categories.map((c) => (
+              <option key={c.code} value={c.code}>
+                {pick(c.nameVi, c.nameEn)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('rep.filterUnit')}
+          <select value={filters.unit} onChange={(e) => setFilters({ unit: e.target.value })}>
+            <option value="">{t('rep.all')}</option>
+            {lookups.communes.map((u) => (
+              <option key={u.code} value={u.code}>
+                {pick(u.nameVi, u.nameEn)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('rep.filterAgency')}
+          <select value={filters.agency} onChange={(e) => setFilters({ agency: e.target.value })}>
+            <option value="">{t('rep.all')}</option>
+            {lookups.agencies.map((a) => (
+              <option key={a.code} value={a.code}>
+                {pick(a.nameVi, a.nameEn)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('rep.filterText')}
+          <input
+            type="search"
+            value={filters.q}
+            data-testid="filter-q"
+            onChange={(e) => setFilters({ q: e.target.value })}
+          />
+        </label>
+        <label>
+          {t('rep.sort')}
+          <select
+            value={filters.sort}
+            data-testid="sort"
+            onChange={(e) => setFilters({ sort: e.target.value as Filters['sort'] })}
+          >
+            <option value="newest">{t('rep.sortNewest')}</option>
+            <option value="deadline">{t('rep.sortDeadline')}</option>
+          </select>
+        </label>
+        <label className="inline-check">
+          <input
+            type="checkbox"
+            checked={filters.overdue}
+            data-testid="filter-overdue"
+            onChange={(e) => setFilters({ overdue: e.target.checked })}
+          />
+          {t('rep.filterOverdue')}
+        </label>
+      </form>
+      {filters.sort === 'deadline' && <p className="muted small">{t('rep.sortNote')}</p>}
+
+      {list.state === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
+      {list.state === 'loading' && items.length === 0 && <Loading />}
+      {list.state === 'ready' && items.length === 0 && <Empty />}
+      {items.length > 0 && (
+        <div className="table-wrap" aria-busy={list.state === 'loading'}>
+          <table className="data reports-table" data-testid="reports-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('rep.col.id')}</th>
+                <th scope="col">{t('rep.col.category')}</th>
+                <th scope="col">{t('rep.col.description')}</th>
+                <th scope="col">{t('rep.col.status')}</th>
+                <th scope="col">{t('rep.col.unit')}</th>
+                <th scope="col">{t('rep.col.agency')}</th>
+                <th scope="col">{t('rep.col.received')}</th>
+                <th scope="col">{t('rep.col.deadline')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => {
+                const unit = r.adminUnit ? units.get(r.adminUnit) : undefined;
+                return (
+                  <tr
+                    key={r.id}
+                    className={r.overdue ? 'overdue' : undefined}
+                    data-testid={`report-row-${r.id}`}
+                  >
+                    <td className="nowrap">
+                      <Link href={`/reports/${r.id}`}>#{r.id}</Link>
+                    </td>
+                    <td>
+                      <span aria-hidden="true">{categoryIcon(r.category.code)}</span>{' '}
+                      {pick(r.category.nameVi, r.category.nameEn)}
+                    </td>
+                    <td className="description-cell">
+                      <Link href={`/reports/${r.id}`}>{r.description}</Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={r.status} /> <DeadlineFlags report={r} />
+                    </td>
+                    <td>{unit ? pick(unit.nameVi, unit.nameEn) : (r.adminUnit ?? '—')}</td>
+                    <td>
+                      {r.primaryAgency ? pick(r.primaryAgency.nameVi, r.primaryAgency.nameEn) : '—'}
+                    </td>
+                    <td className="nowrap">{fmt.dateTime(r.createdAt)}</td>
+                    <td className="nowrap">{fmt.date(r.dueDate)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} busy={list.state === 'loading'} />
+    </>
+  );
+}
