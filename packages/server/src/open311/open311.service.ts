@@ -252,6 +252,15 @@ export class Open311Service {
             value,
           };
         });
+        // The update history: in extended_attributes, and as the top-level `notes`
+        // of the wiki's example (clients read one or the other).
+        const history = notes
+          .filter((n) => n.report_id === r.id)
+          .map((n) => ({
+            datetime: w3c(n.at),
+            description: n.note ?? STEP_TEXT[n.action]?.[locale === 'en' ? 1 : 0] ?? n.action,
+            type: n.action,
+          }));
         req.extended_attributes = {
           status_detail: r.status,
           channel: r.channel,
@@ -266,14 +275,9 @@ export class Open311Service {
               thumb_url: `${base}${publicPhotoUrl(r.id, p.file_id)}?size=thumb`,
               kind: p.kind,
             })),
+          notes: history,
         };
-        req.notes = notes
-          .filter((n) => n.report_id === r.id)
-          .map((n) => ({
-            datetime: w3c(n.at),
-            description: n.note ?? STEP_TEXT[n.action]?.[locale === 'en' ? 1 : 0] ?? n.action,
-            type: n.action,
-          }));
+        req.notes = history;
       }
       out.push(req);
     }

@@ -90,6 +90,7 @@ export const requestSchema = z.object({
       admin_unit: str,
       deadline_class: z.string(),
       photos: z.array(z.object({ media_url: z.string(), thumb_url: z.string(), kind: z.string() })),
+      notes: z.array(noteSchema),
     })
     .optional(),
   notes: z.array(noteSchema).optional(),

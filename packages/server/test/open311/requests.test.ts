@@ -219,6 +219,8 @@ describeEachDb('open311: GET requests', (kind) => {
       'answered',
     ]);
     expect(r!.notes!.find((n) => n.type === 'answered')!.description).toBe('Đã vá ổ gà');
+    expect((r!.extended_attributes as { notes: unknown }).notes).toEqual(r!.notes);
+    expect(r!.notes![0]).toMatchObject({ type: 'submitted', description: 'Đã gửi phản ánh' });
   });
 
   it('answers one request as an array of one, 404 for an unknown id', async () => {
