@@ -8,14 +8,18 @@
  *
  * In the same run, for comparison: the raw broker rate (Mosquitto, and Aedes
  * alone in its own process; QoS 1, the same payload, mqtt.js publisher and
- * subscriber processes), and the publish-to-stream latency at a paced 5,000
- * msg/s. CityOps runs on PostgreSQL and on PGlite, with its embedded broker and
- * subscribed to Mosquitto (CITYOPS_MQTT_URL mode).
+ * subscriber processes) and the event store's own rate (the writer's
+ * transaction alone, beside a plain INSERT of the same rows); and the
+ * publish-to-stream latency at a paced 5,000 msg/s. CityOps runs on PostgreSQL
+ * and on PGlite, with its embedded broker and subscribed to a private
+ * Mosquitto (CITYOPS_MQTT_URL mode). Each figure's note says which process
+ * used how much CPU and how loaded the machine was.
  *
  * The fleet stays under the per-device rate limit (50/s by default; 1,000
  * devices at 20,000 msg/s send 20/s each); the pipeline keeps its defaults, and
  * any refusal is printed.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type BenchContext, type Figure, type Scenario } from '../harness.js';
 import { freshDb, type BenchDb } from '../support.js';
 import { sql } from '../../packages/server/src/core/db/sql.js';
@@ -33,6 +37,7 @@ import {
 import { coresUsed, cpuSnapshot, loadAverage } from '../lib/cpu.js';
 import type { LoadConfig, LoadDevice, LoadStats, SseReport, SubStats } from '../lib/load-types.js';
 import { startMosquitto, type BenchBroker } from '../lib/mosquitto.js';
+import { writerReference } from '../lib/writer-reference.js';
 
 interface Params {
   devices: number;
@@ -63,8 +68,10 @@ const QUICK: Params = {
 /**
  * Which parts to run (for a closer look at one): CITYOPS_BENCH_INGEST_RUNS, a
  * comma-separated list of raw-mosquitto, raw-aedes, postgres:embedded,
- * postgres:mosquitto, postgres:latency, pglite:embedded, pglite:mosquitto,
- * pglite:latency. Default: all but pglite:latency.
+ * postgres:mosquitto, postgres:writer, postgres:latency, pglite:embedded,
+ * pglite:mosquitto, pglite:writer, pglite:latency. Default: all but
+ * pglite:latency. The writer reference runs after a throughput run (it uses
+ * that run's fleet).
  */
 function wanted(run: string): boolean {
   const only = process.env.CITYOPS_BENCH_INGEST_RUNS;
@@ -255,6 +262,8 @@ async function runCityOps(
     const database = b.url ? new URL(b.url).pathname.slice(1) : undefined;
     const c0 = cpuSnapshot(pids, database);
     const elu0 = performance.eventLoopUtilization();
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const writes0 = await writerStats(app);
     const n0 = await stored();
     const t0 = performance.now();
@@ -269,6 +278,8 @@ async function runCityOps(
     const seconds = (performance.now() - t0) / 1000;
     const g1 = await gen.ask<LoadStats>({ cmd: 'stats' }, 'stats');
     const elu = performance.eventLoopUtilization(elu0).utilization;
+    loopDelay.disable();
+    const delay = `${(loopDelay.percentile(50) / 1e6).toFixed(0)}/${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`;
     const cores = coresUsed(c0, cpuSnapshot(pids, database), seconds);
     const stream = await reader.ask<SseReport>({ cmd: 'report' }, 'report');
     const writes1 = await writerStats(app);
@@ -277,7 +288,7 @@ async function runCityOps(
     const txMs = ((writes1.seconds - writes0.seconds) / txs) * 1000;
     ctx.log(
       `   event writer: ${fmt(txs / seconds)} transactions/s, ${perTx.toFixed(0)} events and ` +
-        `${txMs.toFixed(1)} ms each on average`,
+        `${txMs.toFixed(1)} ms each on average; server event loop delay p50/p99 ${delay}`,
     );
 
     const end = await gen.ask<LoadStats>({ cmd: 'stop', drainMs: 60_000 }, 'stopped', 90_000);
@@ -422,6 +433,34 @@ export const ingestScenario: Scenario = {
                 target: { max: 0 },
                 on,
                 note: `${fmt(r.acked)} acked, ${fmt(r.stored)} stored${r.refused ? `; refused: ${r.refused}` : ''}`,
+              },
+            );
+          }
+          const fleet = fleets.get(b);
+          if (fleet && wanted(`${kind}:writer`)) {
+            const ref = await writerReference(b.db, fleet, ctx.quick ? 10 : 30);
+            const writerRate = 1000 / (ref.writerMs / 1000);
+            const rawRate = 1000 / (ref.rawMs / 1000);
+            ctx.log(
+              `${b.label}: the event writer's transaction alone, 1,000 events: ${ref.writerMs.toFixed(0)} ms ` +
+                `(${fmt(writerRate)} events/s); plain INSERT … unnest: ${ref.rawMs.toFixed(0)} ms (${fmt(rawRate)}/s)`,
+            );
+            figures.push(
+              {
+                scenario: 'ingest',
+                name: 'event writer transaction alone (storeEvents), 1,000 events',
+                value: writerRate,
+                unit: 'events/s',
+                on: b.label,
+                note: `${ref.writerMs.toFixed(0)} ms each; ${pct(writerRate, rawRate)} of the raw INSERT; ${at()}`,
+              },
+              {
+                scenario: 'ingest',
+                name: 'same rows, raw INSERT … unnest reference',
+                value: rawRate,
+                unit: 'events/s',
+                on: b.label,
+                note: `${ref.rawMs.toFixed(0)} ms per 1,000 rows`,
               },
             );
           }
