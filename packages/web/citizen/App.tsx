@@ -12,6 +12,7 @@ import { LanguageSwitch } from '../ui/components/LanguageSwitch';
 import { Loading } from '../ui/components/states';
 import { Link, navigate, usePath } from '../ui/router';
 import { statusKey } from '../ui/reports/report-messages';
+import { Icon, type IconName } from '../ui/reports/icons';
 import { citizenMessages } from './messages';
 import { useT } from './i18n';
 import { useOnline } from './state/online';
@@ -93,13 +94,13 @@ function Notices() {
 const tabs: ReadonlyArray<{
   tab: Tab;
   href: string;
-  icon: string;
+  icon: IconName;
   label: 'nav.home' | 'nav.report' | 'nav.mine' | 'nav.map';
 }> = [
-  { tab: 'home', href: '/citizen/', icon: '⌂', label: 'nav.home' },
-  { tab: 'report', href: '/citizen/report', icon: '＋', label: 'nav.report' },
-  { tab: 'mine', href: '/citizen/mine', icon: '☰', label: 'nav.mine' },
-  { tab: 'map', href: '/citizen/map', icon: '◎', label: 'nav.map' },
+  { tab: 'home', href: '/citizen/', icon: 'home', label: 'nav.home' },
+  { tab: 'report', href: '/citizen/report', icon: 'plus', label: 'nav.report' },
+  { tab: 'mine', href: '/citizen/mine', icon: 'list', label: 'nav.mine' },
+  { tab: 'map', href: '/citizen/map', icon: 'map', label: 'nav.map' },
 ];
 
 function Screen() {
@@ -149,9 +150,7 @@ function Screen() {
             aria-current={tab === x.tab ? 'page' : undefined}
             data-testid={`tab-${x.tab}`}
           >
-            <span aria-hidden="true" className="tab-icon">
-              {x.icon}
-            </span>
+            <Icon name={x.icon} size={24} />
             <span>{t(x.label)}</span>
           </Link>
         ))}

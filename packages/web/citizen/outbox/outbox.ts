@@ -10,6 +10,7 @@ import { useSyncExternalStore } from 'react';
 import { ApiError } from '../../ui/api/errors';
 import { citizenApi, type ReportCreated, type ReportDraft } from '../api';
 import { identity } from '../state/identity';
+import { announce, refreshMyReports } from '../state/my-reports';
 import { outboxDb, type OutboxItem } from './db';
 
 export const SYNC_TAG = 'cityops-outbox';
@@ -37,8 +38,6 @@ export function isTransient(err: unknown): boolean {
 
 let snapshot: readonly OutboxItem[] = [];
 const listeners = new Set<() => void>();
-/** Reports sent from the outbox since the app started: id of the queued item → report number. */
-const sentNow = new Map<string, string>();
 
 async function refresh(): Promise<void> {
   try {
@@ -61,12 +60,16 @@ export function useOutbox(): readonly OutboxItem[] {
 
 /** Sent items (here or by the service worker): keep their follow token, then forget them. */
 async function settle(): Promise<void> {
+  let settled = 0;
   for (const item of await outboxDb.all()) {
     if (item.state !== 'sent' || !item.result) continue;
     if (item.result.followToken) identity.addFollowToken(item.result.followToken);
-    sentNow.set(item.id, item.result.reportId);
+    announce(item.result.reportId, 'received');
     await outboxDb.delete(item.id);
+    settled++;
   }
+  // The new reports belong in "my reports" now.
+  if (settled > 0) void refreshMyReports();
 }
 
 async function withLock(work: () => Promise<void>): Promise<void> {
@@ -153,9 +156,6 @@ export async function retryQueued(id: string): Promise<void> {
   await refresh();
   void flushOutbox();
 }
-
-/** The report number of an item the outbox has sent since the app started. */
-export const sentReportOf = (itemId: string) => sentNow.get(itemId);
 
 interface SyncRegistration {
   sync?: { register(tag: string): Promise<void> };

@@ -2,6 +2,7 @@
 import { Link } from '../../ui/router';
 import { useT } from '../i18n';
 import { useOutbox } from '../outbox/outbox';
+import { Icon } from '../../ui/reports/icons';
 
 export function Home() {
   const { t } = useT();
@@ -11,7 +12,7 @@ export function Home() {
       <h1>{t('welcome.title')}</h1>
       <p>{t('welcome.intro')}</p>
       <Link href="/citizen/report" className="button primary big" data-testid="start-report">
-        <span aria-hidden="true">📷</span> {t('welcome.report')}
+        <Icon name="camera" /> {t('welcome.report')}
       </Link>
       <Link href="/citizen/mine" className="button big" data-testid="my-reports-link">
         {t('welcome.mine')}

@@ -9,13 +9,13 @@ import type { ReportStatus } from '@cityops/contracts';
 import { ErrorState, Loading } from '../../ui/components/states';
 import { Link } from '../../ui/router';
 import { statusKey } from '../../ui/reports/report-messages';
-import { categoryIcon } from '../../ui/reports/status';
 import type { PublicReport } from '../api';
 import { useT } from '../i18n';
 import { removeQueued, retryQueued, useOutbox } from '../outbox/outbox';
 import type { OutboxItem } from '../outbox/db';
 import { useIdentity } from '../state/identity';
 import { refreshMyReports, useMyReports, watching } from '../state/my-reports';
+import { CategoryIcon, Icon } from '../../ui/reports/icons';
 
 function StatusChip(props: { status: ReportStatus }) {
   const { t } = useT();
@@ -36,7 +36,7 @@ function Queued(props: { items: readonly OutboxItem[] }) {
         {props.items.map((i) => (
           <li key={i.id} className="card queued" data-testid="queued-item">
             <div className="card-head">
-              <span aria-hidden="true">{categoryIcon(i.draft.categoryCode)}</span>
+              <CategoryIcon code={i.draft.categoryCode} />
               <strong>{pick(i.categoryName.vi, i.categoryName.en)}</strong>
               <span className={`status-chip outbox-${i.state}`}>
                 {i.state === 'failed'
@@ -76,7 +76,7 @@ function ReportCard(props: {
     <li className="card" data-testid={`report-${r.id}`}>
       <Link href={`/citizen/reports/${r.id}`} className="card-link">
         <div className="card-head">
-          <span aria-hidden="true">{categoryIcon(r.category.code)}</span>
+          <CategoryIcon code={r.category.code} />
           <strong>#{r.id}</strong>
           <StatusChip status={r.status} />
         </div>
@@ -104,7 +104,7 @@ function NotificationSwitch() {
       className="button big"
       onClick={() => void Notification.requestPermission().then(setPermission)}
     >
-      🔔 {t('mine.notifyOn')}
+      <Icon name="bell" /> {t('mine.notifyOn')}
     </button>
   );
 }

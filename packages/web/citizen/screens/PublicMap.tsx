@@ -8,11 +8,12 @@ import { useResource } from '../../ui/api/use-resource';
 import { ErrorState, Loading } from '../../ui/components/states';
 import { Link, navigate } from '../../ui/router';
 import { statusKey } from '../../ui/reports/report-messages';
-import { categoryIcon, openStatuses } from '../../ui/reports/status';
+import { openStatuses } from '../../ui/reports/status';
 import { citizenApi } from '../api';
 import { useT } from '../i18n';
 import { LazyMap } from '../map/LazyMap';
 import { useCategories } from '../state/categories';
+import { CategoryIcon } from '../../ui/reports/icons';
 
 type StatusFilter = 'all' | 'open' | 'done';
 const statusQuery: Record<StatusFilter, string | undefined> = {
@@ -51,7 +52,7 @@ function ReportList(props: { status: StatusFilter; category: string }) {
           <li key={r.id} className="card">
             <Link href={`/citizen/reports/${r.id}`} className="card-link">
               <div className="card-head">
-                <span aria-hidden="true">{categoryIcon(r.category.code)}</span>
+                <CategoryIcon code={r.category.code} />
                 <strong>#{r.id}</strong>
                 <span className={`status-chip status-${r.status}`}>{t(statusKey(r.status))}</span>
               </div>

@@ -10,11 +10,11 @@ import { useResource } from '../../ui/api/use-resource';
 import { ErrorState, Loading } from '../../ui/components/states';
 import { Link } from '../../ui/router';
 import { stepKey, statusKey } from '../../ui/reports/report-messages';
-import { categoryIcon } from '../../ui/reports/status';
 import { citizenApi, type CitizenReport, type PublicReportDetail } from '../api';
 import { useT } from '../i18n';
 import { LazyMap } from '../map/LazyMap';
 import { markSeen, refreshMyReports, useMyReports, watching } from '../state/my-reports';
+import { CategoryIcon, Icon } from '../../ui/reports/icons';
 
 type Detail =
   | { kind: 'own'; report: CitizenReport; token: string }
@@ -86,7 +86,10 @@ function Rating(props: {
           <h2>{t('detail.rateTitle')}</h2>
         </legend>
         <div className="rating-choices">
-          <label className={`rating-choice${satisfied === true ? ' chosen' : ''}`}>
+          <label
+            className={`rating-choice${satisfied === true ? ' chosen' : ''}`}
+            data-testid="rate-satisfied"
+          >
             <input
               type="radio"
               name="satisfied"
@@ -94,9 +97,12 @@ function Rating(props: {
               checked={satisfied === true}
               onChange={() => setSatisfied(true)}
             />
-            <span aria-hidden="true">👍</span> {t('detail.satisfied')}
+            <Icon name="up" /> {t('detail.satisfied')}
           </label>
-          <label className={`rating-choice${satisfied === false ? ' chosen' : ''}`}>
+          <label
+            className={`rating-choice${satisfied === false ? ' chosen' : ''}`}
+            data-testid="rate-not-satisfied"
+          >
             <input
               type="radio"
               name="satisfied"
@@ -104,7 +110,7 @@ function Rating(props: {
               checked={satisfied === false}
               onChange={() => setSatisfied(false)}
             />
-            <span aria-hidden="true">👎</span> {t('detail.notSatisfied')}
+            <Icon name="down" /> {t('detail.notSatisfied')}
           </label>
         </div>
       </fieldset>
@@ -169,8 +175,7 @@ export default function ReportDetail(props: { id: string }) {
       {back}
       <div className="title-row">
         <h1>
-          <span aria-hidden="true">{categoryIcon(r.category.code)}</span>{' '}
-          {t('detail.title', { id: r.id })}
+          <CategoryIcon code={r.category.code} /> {t('detail.title', { id: r.id })}
         </h1>
         <span className={`status-chip status-${r.status}`} data-testid="detail-status">
           {t(statusKey(r.status))}

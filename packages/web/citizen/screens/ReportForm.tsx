@@ -11,7 +11,6 @@ import type { CategoryAttribute } from '@cityops/contracts';
 import { ApiError } from '../../ui/api/errors';
 import { ErrorState } from '../../ui/components/states';
 import { navigate } from '../../ui/router';
-import { categoryIcon } from '../../ui/reports/status';
 import { statusKey } from '../../ui/reports/report-messages';
 import { MAX_PHOTO_EDGE, resizePhoto } from '../../ui/reports/photos';
 import { citizenApi, type NearbyReport, type ReportCategory, type ReportDraft } from '../api';
@@ -22,6 +21,7 @@ import { useCategories } from '../state/categories';
 import { identity, useIdentity } from '../state/identity';
 import { markSeen, refreshMyReports, watching } from '../state/my-reports';
 import { useOnline } from '../state/online';
+import { CategoryIcon, Icon, type IconName } from '../../ui/reports/icons';
 
 const MAX_PHOTOS = 5;
 /** Roughly the province (after the 2025 merger with Bắc Kạn): only a hint, the server decides. */
@@ -168,9 +168,7 @@ function CategoryPicker(props: {
               checked={props.value === c.code}
               onChange={() => props.onChange(c.code)}
             />
-            <span className="category-icon" aria-hidden="true">
-              {categoryIcon(c.code, c.group)}
-            </span>
+            <CategoryIcon code={c.code} group={c.group} size={30} />
             <span>{pick(c.nameVi, c.nameEn)}</span>
           </label>
         ))}
@@ -204,9 +202,9 @@ function PhotoPicker(props: { photos: Photo[]; onChange: (photos: Photo[]) => vo
     props.onChange(next);
   };
 
-  const input = (capture: boolean, testId: string, label: string, icon: string) => (
+  const input = (capture: boolean, testId: string, label: string, icon: IconName) => (
     <label className="button big photo-button">
-      <span aria-hidden="true">{icon}</span> {label}
+      <Icon name={icon} /> {label}
       <input
         type="file"
         accept="image/*"
@@ -227,8 +225,8 @@ function PhotoPicker(props: { photos: Photo[]; onChange: (photos: Photo[]) => vo
       <h2 id="photos-title">2. {t('form.photos')}</h2>
       <p className="muted">{t('form.photosHint', { n: MAX_PHOTOS })}</p>
       <div className="photo-buttons">
-        {input(true, 'photo-camera', t('form.takePhoto'), '📷')}
-        {input(false, 'photo-library', t('form.pickPhoto'), '🖼️')}
+        {input(true, 'photo-camera', t('form.takePhoto'), 'camera')}
+        {input(false, 'photo-library', t('form.pickPhoto'), 'image')}
       </div>
       {busy && <p role="status">{t('form.preparing')}</p>}
       {failed && <p className="form-error">{t('form.photoError')}</p>}
@@ -295,8 +293,7 @@ function LocationPicker(props: { place: Place | null; onChange: (p: Place) => vo
         disabled={gps.state === 'locating'}
         data-testid="use-gps"
       >
-        <span aria-hidden="true">📍</span>{' '}
-        {gps.state === 'locating' ? t('form.locating') : t('form.useGps')}
+        <Icon name="pin" /> {gps.state === 'locating' ? t('form.locating') : t('form.useGps')}
       </button>
       {gps.state === 'failed' && (
         <p className="form-error" role="alert">

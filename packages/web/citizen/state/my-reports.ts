@@ -129,6 +129,14 @@ function notifyChanges(
   set({ notices: notices.slice(0, 10) });
 }
 
+/** Tells the citizen about a report's new status now (a report the outbox has just sent). */
+export function announce(id: string, status: ReportStatus): void {
+  markSeen(id, status);
+  set({ notices: [{ id, status, at: Date.now() }, ...state.notices].slice(0, 10) });
+  const text = describeChange(id, status);
+  void showNotification(text.title, text.body, `/citizen/reports/${id}`);
+}
+
 export function dismissNotice(id: string): void {
   set({ notices: state.notices.filter((n) => n.id !== id) });
 }

@@ -10,12 +10,13 @@ import { Empty, ErrorState, Loading } from '../../ui/components/states';
 import { todayIn } from '../../ui/i18n/format';
 import { Link } from '../../ui/router';
 import { statusKey } from '../../ui/reports/report-messages';
-import { categoryIcon, openStatuses, reportStatusOrder } from '../../ui/reports/status';
+import { openStatuses, reportStatusOrder } from '../../ui/reports/status';
 import { Pager, useCursorPager } from '../components/Pager';
 import { useDebounced } from '../components/useDebounced';
 import { useT } from '../i18n';
 import { reportsApi } from './api';
 import { useLookups } from './lookups';
+import { CategoryIcon } from '../../ui/reports/icons';
 
 const PAGE_SIZE = 100;
 
@@ -238,7 +239,7 @@ export function ReportQueue() {
                       <Link href={`/reports/${r.id}`}>#{r.id}</Link>
                     </td>
                     <td>
-                      <span aria-hidden="true">{categoryIcon(r.category.code)}</span>{' '}
+                      <CategoryIcon code={r.category.code} />{' '}
                       {pick(r.category.nameVi, r.category.nameEn)}
                     </td>
                     <td className="description-cell">

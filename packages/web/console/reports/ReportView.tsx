@@ -11,7 +11,6 @@ import { ApiError } from '../../ui/api/errors';
 import { ErrorState, Loading } from '../../ui/components/states';
 import { Link } from '../../ui/router';
 import { classKey, stepKey } from '../../ui/reports/report-messages';
-import { categoryIcon } from '../../ui/reports/status';
 import { useUiConfig } from '../../ui/ui-config';
 import { useSession } from '../session';
 import { useT } from '../i18n';
@@ -20,6 +19,7 @@ import { reportsApi } from './api';
 import { useLookups } from './lookups';
 import { PhotoGallery } from './photos';
 import { DeadlineFlags, StatusBadge } from './ReportQueue';
+import { CategoryIcon } from '../../ui/reports/icons';
 
 const ReportMap = lazy(() => import('../../ui/reports/ReportMap'));
 
@@ -165,8 +165,7 @@ export default function ReportView(props: { id: string }) {
       {back}
       <div className="report-head">
         <h1>
-          <span aria-hidden="true">{categoryIcon(r.category.code)}</span>{' '}
-          {t('rep.detailTitle', { id: r.id })}
+          <CategoryIcon code={r.category.code} /> {t('rep.detailTitle', { id: r.id })}
         </h1>
         <StatusBadge status={r.status} />
         <DeadlineFlags report={r} />

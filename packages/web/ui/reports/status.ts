@@ -1,7 +1,4 @@
-/**
- * How report statuses and categories look in both apps: a colour per status
- * (text on it stays readable in both themes) and a pictogram per category.
- */
+/** How report statuses look in both apps: their order, which are open, a colour each. */
 import type { ReportStatus } from '@cityops/contracts';
 
 /** Every status, in workflow order (the contracts' list without pulling zod into a page). */
@@ -34,31 +31,3 @@ export const reportStatusColours: Record<ReportStatus, string> = {
   rejected: '#868e96',
   merged: '#868e96',
 };
-
-const byCode: Record<string, string> = {
-  road_damage: '🚧',
-  street_lighting: '💡',
-  waste_sanitation: '🗑️',
-  urban_order: '🚫',
-  trees_parks: '🌳',
-  water_drainage: '💧',
-  traffic_signals: '🚦',
-  public_security: '🛡️',
-  noise: '🔊',
-  other: '📝',
-};
-
-const byGroup: Record<string, string> = {
-  streets: '🛣️',
-  sanitation: '🗑️',
-  order: '🚫',
-  parks: '🌳',
-  water: '💧',
-  security: '🛡️',
-  environment: '🌿',
-};
-
-/** A pictogram for a category: its own, else its group's, else a note. */
-export function categoryIcon(code: string, group?: string): string {
-  return byCode[code] ?? (group ? byGroup[group] : undefined) ?? '📝';
-}

@@ -1,0 +1,186 @@
+/**
+ * A citizen report from the street to its rating, in a real headless
+ * Chromium against a real CityOps: a citizen files it in the app on a phone
+ * (photo from the "camera", GPS position); an operator finds it in the back
+ * office, looks at the reporter, verifies and assigns it; an officer of the
+ * ward's People's Committee starts and answers it with an after-photo; the
+ * citizen sees the answer and rates it; the back office shows it closed and
+ * rated. Every page fails its test on any browser console error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { screenshot, watchedPage, type WatchedPage } from './browser.js';
+import {
+  citizenPage,
+  expectNoConsoleErrors,
+  fileReport,
+  makeJpeg,
+  OFFICER,
+  OPERATOR,
+  signInConsole,
+  startReportsEnv,
+  WARD_AGENCY,
+  type ReportsEnv,
+} from './reports-harness.js';
+
+const REPORTER = 'Nguyễn Văn An';
+const DESCRIPTION = 'Ổ gà lớn giữa đường Hoàng Văn Thụ, xe máy dễ ngã khi trời mưa.';
+const ANSWER = 'Đã vá ổ gà bằng bê tông nhựa nóng ngày hôm nay.';
+
+let env: ReportsEnv;
+let citizen: { context: BrowserContext } & WatchedPage;
+let operator: { context: BrowserContext } & WatchedPage;
+let reportId: string;
+
+beforeAll(async () => {
+  env = await startReportsEnv();
+  citizen = await citizenPage(env.browser);
+  const context = await env.browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    timezoneId: 'America/New_York',
+  });
+  operator = { context, ...(await watchedPage(context)) };
+}, 240_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('a citizen report from the street to its rating', () => {
+  it('is filed in the citizen app with a photo and the phone’s position', async () => {
+    const { page } = citizen;
+    await page.goto(`${env.base}/citizen/`);
+    await page.getByRole('heading', { name: 'Xin chào!' }).waitFor();
+    await page.getByTestId('start-report').click();
+    await page.getByRole('heading', { name: 'Gửi phản ánh' }).waitFor();
+    const photo = await makeJpeg(page, 'o ga Hoang Van Thu');
+    // Sending without a description names what is missing.
+    await page.getByTestId('submit-report').click();
+    expect(await page.getByTestId('form-missing').textContent()).toContain('loại vấn đề');
+    await screenshot(page, 'reports-01-citizen-form');
+    reportId = (await fileReport(page, { description: DESCRIPTION, photo, name: REPORTER }))!;
+    expect(await page.getByTestId('detail-status').textContent()).toBe('Đã tiếp nhận');
+    await screenshot(page, 'reports-02-citizen-sent');
+    // The app keeps the follow token: the report is in "my reports".
+    await page.getByTestId('tab-mine').click();
+    await page.getByTestId(`report-${reportId}`).waitFor();
+    expectNoConsoleErrors(citizen);
+  });
+
+  it('reaches the back office, where an operator sees the reporter, verifies and assigns it', async () => {
+    const { page } = operator;
+    await signInConsole(page, env.base, OPERATOR.email);
+    await page.getByTestId('nav-reports').click();
+    const row = page.getByTestId(`report-row-${reportId}`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Đã tiếp nhận');
+    await screenshot(page, 'reports-03-queue');
+    await row.getByRole('link', { name: `#${reportId}` }).click();
+    await page.getByTestId('report-view').waitFor();
+    expect(await page.getByTestId('deadline').textContent()).toMatch(/ngày làm việc/);
+    // The photo: a thumbnail that opens the full picture.
+    await page.getByTestId('photo-thumb').first().click();
+    await page.getByTestId('photo-dialog').locator('img').waitFor();
+    await page.getByTestId('photo-dialog').getByRole('button', { name: 'Đóng' }).click();
+    // The reporter only behind the (audited) button.
+    expect(await page.getByText(REPORTER).count()).toBe(0);
+    await page.getByTestId('show-reporter').click();
+    expect(await page.getByTestId('reporter').textContent()).toContain(REPORTER);
+
+    await page.getByTestId('action-verify').click();
+    await page.getByTestId('action-submit').click();
+    await expect
+      .poll(() => page.getByTestId('report-status').first().textContent())
+      .toBe('Đã xác minh');
+    await page.getByTestId('action-assign').click();
+    await page.getByTestId('action-submit').click();
+    await expect
+      .poll(() => page.getByTestId('report-status').first().textContent())
+      .toBe('Đã chuyển xử lý');
+    expect(await page.getByTestId('primary-agency').textContent()).toBe(WARD_AGENCY.nameVi);
+    // The server judges: closing an assigned report is refused, in its own words.
+    expect(await page.getByTestId('action-close').count()).toBe(0);
+    await screenshot(page, 'reports-04-assigned');
+    expectNoConsoleErrors(operator);
+  });
+
+  it('is answered by an officer of the assigned agency with an after-photo', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const w = await watchedPage(context);
+      const { page } = w;
+      await signInConsole(page, env.base, OFFICER.email);
+      await page.goto(`${env.base}/reports/${reportId}`);
+      await page.getByTestId('report-view').waitFor();
+      // Not shared with the agency: no reporter button for the officer.
+      expect(await page.getByTestId('show-reporter').count()).toBe(0);
+      await page.getByTestId('action-start').click();
+      await page.getByTestId('action-submit').click();
+      await expect
+        .poll(() => page.getByTestId('report-status').first().textContent())
+        .toBe('Đang xử lý');
+      await page.getByTestId('action-answer').click();
+      await page.getByTestId('answer-text').fill(ANSWER);
+      await page.getByTestId('answer-photos').setInputFiles({
+        name: 'da-va.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await makeJpeg(page, 'da va'),
+      });
+      await page.getByTestId('action-submit').click();
+      await expect
+        .poll(() => page.getByTestId('report-status').first().textContent())
+        .toBe('Đã có kết quả');
+      expect(await page.getByTestId('answer').textContent()).toContain(ANSWER);
+      await screenshot(page, 'reports-05-answered');
+      expectNoConsoleErrors(w);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is rated by the citizen, who sees the answer and its photo', async () => {
+    const { page } = citizen;
+    await page.getByTestId('refresh-mine').click();
+    const card = page.getByTestId(`report-${reportId}`);
+    await expect.poll(() => card.getByTestId('status-chip').textContent()).toBe('Đã có kết quả');
+    await card.getByRole('link').first().click();
+    await page.getByTestId('answer').waitFor();
+    expect(await page.getByTestId('answer').textContent()).toContain(ANSWER);
+    await page.getByTestId('answer').locator('img').first().waitFor();
+    await page.getByTestId('rate-satisfied').click();
+    await page.getByLabel('Góp ý thêm (không bắt buộc)').fill('Cảm ơn phường, xử lý nhanh.');
+    await screenshot(page, 'reports-06-citizen-rating');
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await page.getByTestId('rated').waitFor();
+    expect(await page.getByTestId('detail-status').textContent()).toBe('Hoàn thành');
+    await screenshot(page, 'reports-07-citizen-rated');
+    expectNoConsoleErrors(citizen);
+  });
+
+  it('shows closed and rated in the back office, with the whole history', async () => {
+    const { page } = operator;
+    await page.reload();
+    await page.getByTestId('report-view').waitFor();
+    await expect
+      .poll(() => page.getByTestId('report-status').first().textContent())
+      .toBe('Hoàn thành');
+    expect(await page.getByTestId('rating').textContent()).toContain('Hài lòng');
+    const history = await page.getByTestId('history').textContent();
+    for (const step of [
+      'Gửi phản ánh',
+      'Xác minh',
+      'Chuyển cơ quan xử lý',
+      'Bắt đầu xử lý',
+      'Trả lời kết quả',
+    ])
+      expect(history).toContain(step);
+    await screenshot(page, 'reports-08-closed');
+    // The statistics count it for the ward's committee.
+    await page.goto(`${env.base}/reports/stats`);
+    const stats = page.getByTestId('stats-table');
+    await stats.waitFor();
+    expect(await stats.textContent()).toContain(WARD_AGENCY.nameVi);
+    await screenshot(page, 'reports-09-stats');
+    expectNoConsoleErrors(operator);
+  });
+});
