@@ -194,9 +194,7 @@ export class Open311Service {
     extensions: boolean,
     base: string,
   ): Promise<Open311Request[]> {
-    const categories = new Map(
-      (await this.reports.categories.list({ includeInactive: true })).map((c) => [c.code, c]),
-    );
+    const categories = await this.reports.categories.byCode();
     const agencies = await this.reports.agencies.all();
     const photos = extensions
       ? await photosOf(

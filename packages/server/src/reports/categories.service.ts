@@ -25,7 +25,13 @@ export type DeadlineDays = Record<DeadlineClass, number>;
 
 export class CategoriesService {
   private cache:
-    | { rows: repo.CategoryRow[]; routes: Map<string, Map<string, string>>; until: number }
+    | {
+        rows: repo.CategoryRow[];
+        /** The presented categories, by code, in display order (never mutated by callers). */
+        byCode: Map<string, ReportCategory>;
+        routes: Map<string, Map<string, string>>;
+        until: number;
+      }
     | undefined;
 
   constructor(
@@ -65,7 +71,8 @@ export class CategoriesService {
       if (!routes.has(r.categoryCode)) routes.set(r.categoryCode, new Map());
       routes.get(r.categoryCode)!.set(r.unitCode, r.agencyCode);
     }
-    this.cache = { rows, routes, until: Date.now() + CACHE_MS };
+    const byCode = new Map(rows.map((r) => [r.code, this.present(r)]));
+    this.cache = { rows, byCode, routes, until: Date.now() + CACHE_MS };
     return this.cache;
   }
 
@@ -74,15 +81,19 @@ export class CategoriesService {
   }
 
   async list(opts: { includeInactive?: boolean } = {}): Promise<ReportCategory[]> {
-    return (await this.rows())
-      .filter((r) => r.active || opts.includeInactive)
-      .map((r) => this.present(r));
+    return [...(await this.cached()).byCode.values()].filter(
+      (c) => c.active || opts.includeInactive,
+    );
+  }
+
+  /** Every category by code (cached), active or not. */
+  async byCode(): Promise<ReadonlyMap<string, ReportCategory>> {
+    return (await this.cached()).byCode;
   }
 
   /** A category by code (cached), active or not. */
   async find(code: string): Promise<ReportCategory | undefined> {
-    const row = (await this.rows()).find((r) => r.code === code);
-    return row && this.present(row);
+    return (await this.cached()).byCode.get(code);
   }
 
   async get(code: string): Promise<ReportCategory> {
