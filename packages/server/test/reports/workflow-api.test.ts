@@ -244,6 +244,36 @@ describeEachDb('reports: workflow through the API', (kind) => {
     expect((await t().admin.post('/api/v1/reports/999999/verify', {})).statusCode).toBe(404);
   });
 
+  it('refuses a place outside the province, naming the field, in the citizen and staff APIs', async () => {
+    const [lon, lat] = places.hanoi.at;
+    for (const [caller, url] of [
+      [t().anonymous, '/api/v1/citizen/reports'],
+      [operator, '/api/v1/reports'],
+    ] as const) {
+      const res = await caller.post(url, {
+        categoryCode: 'other',
+        description: 'Hà Nội',
+        lat,
+        lon,
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json<Problem>().errors).toEqual([
+        {
+          path: 'lat',
+          message: `the point (lat ${lat}, lon ${lon}) is outside Thái Nguyên province; reports are taken for places inside it only`,
+        },
+      ]);
+    }
+    const unknown = await t().anonymous.post('/api/v1/citizen/reports', {
+      categoryCode: 'nope',
+      description: 'x',
+      lat: places.phanDinhPhung.at[1],
+      lon: places.phanDinhPhung.at[0],
+    });
+    expect(unknown.json<Problem>().errors?.[0]?.path).toBe('categoryCode');
+  });
+
   it('re-categorises at verification, moving the deadline and the routing', async () => {
     const { report } = await citizenReport(t().anonymous, {
       categoryCode: 'other',
