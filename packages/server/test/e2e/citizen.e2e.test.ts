@@ -20,6 +20,7 @@ import {
 
 const OFFLINE_TEXT = 'Nắp cống bị vỡ trước cổng chợ, báo khi mất mạng.';
 const REPORTER = 'Trần Thị Bình';
+const SYNC_TEXT = 'Rác đổ trộm bên bờ sông Cầu, gửi lại khi có mạng.';
 
 let env: ReportsEnv;
 let citizen: { context: BrowserContext } & WatchedPage;
@@ -32,6 +33,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
+
+/** Whether the public list shows a report with this description. */
+async function publicHas(description: string): Promise<boolean> {
+  const res = await fetch(`${env.base}/api/v1/citizen/public/reports?limit=50`);
+  const body = (await res.json()) as { items: Array<{ description: string | null }> };
+  return body.items.some((r) => r.description === description);
+}
 
 /** Waits until the service worker controls the page (it claims it once active). */
 async function serviceWorkerReady(page: Page): Promise<void> {
@@ -82,6 +90,52 @@ describe('citizen app', () => {
     await screenshot(page, 'citizen-02-sent-after-offline');
     expectNoConsoleErrors(citizen);
   });
+
+  it(
+    'sends a queued report by Background Sync while the app is closed',
+    { timeout: 60_000 },
+    async () => {
+      const phone = await citizenPage(env.browser);
+      try {
+        const { page, context } = phone;
+        await page.goto(`${env.base}/citizen/report`);
+        await serviceWorkerReady(page);
+        await page.locator('[data-testid=report-map] canvas').waitFor();
+        await context.setOffline(true);
+        await page.getByTestId('offline-banner').waitFor();
+        await fileReport(page, { description: SYNC_TEXT, expectQueued: true });
+        expectNoConsoleErrors(phone);
+        await page.close();
+        await context.setOffline(false);
+        expect(await publicHas(SYNC_TEXT)).toBe(false);
+        // Nobody has the app open: only the service worker can send it. Chromium fires the
+        // sync event when its connectivity returns; the emulated network does not tell it,
+        // so DevTools fires it as Chromium would.
+        const blank = await context.newPage();
+        const cdp = await context.newCDPSession(blank);
+        const registration = new Promise<string>((resolve) =>
+          cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+            const r = e.registrations.find(
+              (x) => x.scopeURL === `${env.base}/citizen/` && !x.isDeleted,
+            );
+            if (r) resolve(r.registrationId);
+          }),
+        );
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.dispatchSyncEvent', {
+          origin: env.base,
+          registrationId: await registration,
+          tag: 'cityops-outbox',
+          lastChance: false,
+        });
+        await expect
+          .poll(() => publicHas(SYNC_TEXT), { timeout: 15_000, interval: 300 })
+          .toBe(true);
+      } finally {
+        await phone.context.close();
+      }
+    },
+  );
 
   it('has the language switch, labelled with the other language, on every screen', async () => {
     const { page } = citizen;

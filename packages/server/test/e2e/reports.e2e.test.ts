@@ -87,6 +87,14 @@ describe('a citizen report from the street to its rating', () => {
     await page.getByTestId('show-reporter').click();
     expect(await page.getByTestId('reporter').textContent()).toContain(REPORTER);
 
+    // The server judges, and its reasons are shown as it words them.
+    await page.getByTestId('action-merge').click();
+    await page.getByTestId('merge-into').fill(reportId);
+    await page.getByTestId('action-submit').click();
+    expect(await page.getByTestId('action-error').textContent()).toContain(
+      'a report cannot be merged into itself',
+    );
+
     await page.getByTestId('action-verify').click();
     await page.getByTestId('action-submit').click();
     await expect
@@ -98,10 +106,12 @@ describe('a citizen report from the street to its rating', () => {
       .poll(() => page.getByTestId('report-status').first().textContent())
       .toBe('Đã chuyển xử lý');
     expect(await page.getByTestId('primary-agency').textContent()).toBe(WARD_AGENCY.nameVi);
-    // The server judges: closing an assigned report is refused, in its own words.
+    // Only what an operator may do now is offered: no closing before an answer.
     expect(await page.getByTestId('action-close').count()).toBe(0);
     await screenshot(page, 'reports-04-assigned');
-    expectNoConsoleErrors(operator);
+    // The browser itself logs the refused request (400); nothing else may appear.
+    expectNoConsoleErrors(operator, [/status of 400/]);
+    operator.errors.length = 0;
   });
 
   it('is answered by an officer of the assigned agency with an after-photo', async () => {
@@ -159,6 +169,12 @@ describe('a citizen report from the street to its rating', () => {
 
   it('shows closed and rated in the back office, with the whole history', async () => {
     const { page } = operator;
+    // This page still shows the report as assigned: assigning again is refused (409).
+    await page.getByTestId('action-assign').click();
+    await page.getByTestId('action-submit').click();
+    await page.getByTestId('action-error').waitFor();
+    expect(await page.getByTestId('action-error').textContent()).toMatch(/cannot be assigned/);
+    await screenshot(page, 'reports-08-refused-by-server');
     await page.reload();
     await page.getByTestId('report-view').waitFor();
     await expect
@@ -174,13 +190,13 @@ describe('a citizen report from the street to its rating', () => {
       'Trả lời kết quả',
     ])
       expect(history).toContain(step);
-    await screenshot(page, 'reports-08-closed');
+    await screenshot(page, 'reports-09-closed');
     // The statistics count it for the ward's committee.
     await page.goto(`${env.base}/reports/stats`);
     const stats = page.getByTestId('stats-table');
     await stats.waitFor();
     expect(await stats.textContent()).toContain(WARD_AGENCY.nameVi);
-    await screenshot(page, 'reports-09-stats');
-    expectNoConsoleErrors(operator);
+    await screenshot(page, 'reports-10-stats');
+    expectNoConsoleErrors(operator, [/status of 409/]);
   });
 });
