@@ -7,6 +7,7 @@
  * citizen sees the answer and rates it; the back office shows it closed and
  * rated. Every page fails its test on any browser console error.
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { screenshot, watchedPage, type WatchedPage } from './browser.js';
@@ -196,6 +197,13 @@ describe('a citizen report from the street to its rating', () => {
     const stats = page.getByTestId('stats-table');
     await stats.waitFor();
     expect(await stats.textContent()).toContain(WARD_AGENCY.nameVi);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('stats-csv').click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^cityops-reports-agency-.*\.csv$/);
+    const file = await csv.path();
+    expect(fs.readFileSync(file, 'utf8')).toContain(WARD_AGENCY.code);
     await screenshot(page, 'reports-10-stats');
     expectNoConsoleErrors(operator, [/status of 409/]);
   });
