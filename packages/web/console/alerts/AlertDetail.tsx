@@ -12,14 +12,14 @@ import { useT } from '../i18n';
 import { SeverityBadge } from './SeverityBadge';
 import type { AlertAction } from './NoteDialog';
 
-function actorText(a: ActorRef | null): string {
-  if (!a) return '—';
-  return a.label;
-}
-
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && !Array.isArray(value))
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' · ');
+  return JSON.stringify(value);
 }
 
 export function AlertDetail(props: {
@@ -33,6 +33,8 @@ export function AlertDetail(props: {
   const { t, fmt, pick, locale } = i18n;
   const { can } = useSession();
   const units = useUnitNames();
+  const actorText = (a: ActorRef | null) =>
+    !a ? '—' : a.type === 'system' ? t('alerts.bySystem') : a.label;
   useAssetLabels();
   const detail = useResource(`${props.id}|${props.version}`, (signal) =>
     api.alerts.get(props.id, signal),

@@ -18,6 +18,11 @@ import { alertOf, isNewCritical } from './live-items';
 import { useLiveEvents } from './use-live';
 
 const MAX_KEPT = 20;
+/**
+ * An alert opened longer ago than this (found in the history the page starts
+ * from) still shows in the banner, but without the beep and the map's flight.
+ */
+const FRESH_MS = 10 * 60_000;
 const REPEAT_MS = 20_000;
 
 export function CriticalAlerts() {
@@ -45,7 +50,7 @@ export function CriticalAlerts() {
       }
     }
     if (next) setWaiting(next);
-    if (fresh) {
+    if (fresh && Date.now() - Date.parse(fresh.at) < FRESH_MS) {
       playAlarm();
       requestFocus(fresh.assetId);
     }
