@@ -78,17 +78,9 @@ export interface RunningCityOps {
   close(): Promise<void>;
 }
 
-/** CityOps on a free loopback port over the given database, with an administrator signed in. */
-export async function startCityOps(db: Db): Promise<RunningCityOps> {
-  const config = loadConfig({
-    CITYOPS_PORT: '0',
-    CITYOPS_MQTT_PORT: '0',
-    CITYOPS_LOG_LEVEL: 'silent',
-    CITYOPS_IMPORT_LIMIT: String(256 * 2 ** 20),
-  });
-  const cityops = await createCityOps({ config, db, log: false });
-  const base = await cityops.listen();
-  const email = `bench.${Date.now()}@bench.local`;
+/** Creates an administrator of its own and answers its bearer token. */
+export async function signInAdministrator(cityops: CityOps, base: string): Promise<string> {
+  const email = `bench.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@bench.local`;
   await cityops.people.users.create(systemActor, {
     email,
     password: 'bench-password-123',
@@ -103,6 +95,20 @@ export async function startCityOps(db: Db): Promise<RunningCityOps> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: 'bench-password-123' }),
   });
-  const { token } = (await res.json()) as { token: string };
+  if (res.status !== 200) throw new Error(`bench sign-in answered ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** CityOps on a free loopback port over the given database, with an administrator signed in. */
+export async function startCityOps(db: Db): Promise<RunningCityOps> {
+  const config = loadConfig({
+    CITYOPS_PORT: '0',
+    CITYOPS_MQTT_PORT: '0',
+    CITYOPS_LOG_LEVEL: 'silent',
+    CITYOPS_IMPORT_LIMIT: String(256 * 2 ** 20),
+  });
+  const cityops = await createCityOps({ config, db, log: false });
+  const base = await cityops.listen();
+  const token = await signInAdministrator(cityops, base);
   return { cityops, base, token, close: () => cityops.close() };
 }

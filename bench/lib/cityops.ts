@@ -16,6 +16,7 @@ import { systemActor } from '../../packages/server/src/core/auth/principal.js';
 import { eventsTopic } from '../../packages/server/src/mqtt/topics.js';
 import type { LoadDevice } from './load-types.js';
 import { freePort } from './net.js';
+import { signInAdministrator } from '../support.js';
 
 export interface BenchCityOps {
   cityops: CityOps;
@@ -56,22 +57,7 @@ export async function startBenchCityOps(
     ...tuning(),
   });
   const base = await cityops.listen();
-  const email = `bench.${Date.now()}@bench.local`;
-  await cityops.people.users.create(systemActor, {
-    email,
-    password: 'bench-password-123',
-    name: 'Bench',
-    role: 'administrator',
-    units: [],
-    agencies: [],
-    locale: 'en',
-  });
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'bench-password-123' }),
-  });
-  const { token } = (await res.json()) as { token: string };
+  const token = await signInAdministrator(cityops, base);
   if (opts.mqttUrl) {
     // External broker: ready once every session is subscribed.
     const until = Date.now() + 30_000;
