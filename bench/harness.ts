@@ -1,6 +1,7 @@
 /**
  * The benchmark harness: scenarios produce figures, each compared with its
- * target; the run prints a table and writes JSON (bench/results/).
+ * target; the run prints a table and writes JSON and a Markdown table, for
+ * the README, to bench/results/.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -108,6 +109,34 @@ export function table(figures: Figure[]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** The figures as a Markdown table with the machine and the load they were measured under. */
+export function markdownTable(figures: Figure[]): string {
+  const m = machine();
+  const load = os.loadavg().map((l) => l.toFixed(1));
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = figures.map((f) =>
+    [
+      f.scenario,
+      f.name,
+      f.on ?? '',
+      `${fmt(f.value)} ${f.unit}`.trim(),
+      targetText(f),
+      verdict(f),
+      f.note ?? '',
+    ]
+      .map(cell)
+      .join(' | '),
+  );
+  return [
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${load.join(', ')}.`,
+    '',
+    '| scenario | figure | on | value | target | | note |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r} |`),
+    '',
+  ].join('\n');
+}
+
 export async function writeResults(
   figures: Figure[],
   meta: Record<string, unknown>,
@@ -123,5 +152,6 @@ export async function writeResults(
   const file = path.join(dir, `bench-${stamp}.json`);
   await fs.writeFile(file, body);
   await fs.writeFile(path.join(dir, 'latest.json'), body);
+  await fs.writeFile(path.join(dir, 'latest.md'), markdownTable(figures));
   return file;
 }
