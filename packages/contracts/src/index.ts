@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './alerts.js';
 export * from './reports.js';
 export * from './dashboards.js';
+export * from './cameras.js';

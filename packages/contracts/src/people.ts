@@ -41,6 +41,10 @@ export const permissions = [
   'reports:read',
   'reports:act',
   'reports:configure',
+  'cameras:read',
+  'cameras:snapshot',
+  'cameras:live',
+  'cameras:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -53,6 +57,7 @@ const read: Permission[] = [
   'alert-rules:read',
   'alerts:read',
   'reports:read',
+  'cameras:read',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -68,10 +73,22 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'alert-rules:write',
     'alerts:act',
     'reports:act',
+    'cameras:snapshot',
+    'cameras:live',
+    'cameras:manage',
   ],
-  operator: [...read, 'assets:write', 'devices:read', 'alerts:act', 'reports:act'],
-  agency_officer: [...read, 'reports:act'],
-  viewer: [...read],
+  operator: [
+    ...read,
+    'assets:write',
+    'devices:read',
+    'alerts:act',
+    'reports:act',
+    'cameras:snapshot',
+    'cameras:live',
+    'cameras:manage',
+  ],
+  agency_officer: [...read, 'reports:act', 'cameras:snapshot', 'cameras:live'],
+  viewer: [...read, 'cameras:snapshot'],
 };
 
 export function roleCan(role: Role, permission: Permission): boolean {
@@ -84,7 +101,15 @@ export const apiKeyScopeSchema = z.enum(apiKeyScopes);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 export const apiKeyScopePermissions: Record<ApiKeyScope, readonly Permission[]> = {
   read: read,
-  integration: [...read, 'assets:write', 'assets:import', 'devices:read', 'devices:write'],
+  integration: [
+    ...read,
+    'assets:write',
+    'assets:import',
+    'devices:read',
+    'devices:write',
+    'cameras:snapshot',
+    'cameras:manage',
+  ],
   ingest: [],
   open311: [],
 };

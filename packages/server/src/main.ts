@@ -32,6 +32,8 @@ import { filesModule } from './files/index.js';
 import { reportsModule, type ReportsOptions } from './reports/index.js';
 import { open311Module, type Open311Options } from './open311/index.js';
 import { dashboardsModule } from './dashboards/index.js';
+import { camerasModule } from './cameras/index.js';
+import { SecretBox, loadSecretKey } from './core/auth/secret-box.js';
 import {
   notificationsModule,
   peopleDirectory,
@@ -73,10 +75,11 @@ export async function createCityOps(opts: CityOpsOptions) {
   const audit = new AuditService(db, clock);
   const silent = createLogger('silent');
   const ctx: CoreContext = { config, db, clock, metrics, audit, log: log || silent };
+  const secrets = new SecretBox(await loadSecretKey(config));
 
   const people = peopleModule(ctx);
   const geo = geoModule(ctx);
-  const assets = assetsModule(ctx, { geo: geo.service });
+  const assets = assetsModule(ctx, { geo: geo.service, secrets });
   const web = webModule(ctx);
   const bus = opts.bus ?? (await createEventBus(config, ctx.log));
   const devices = devicesModule(ctx, { auth: people.auth });
@@ -135,6 +138,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     { reports, authenticate: (secret) => people.auth.authenticate(secret) },
     opts.open311,
   );
+  const cameras = camerasModule(ctx, { secrets });
   const simulator = simulatorModule(
     ctx,
     {
@@ -163,6 +167,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     reports.module,
     open311.module,
     dashboardsModule(ctx).module,
+    cameras.module,
     mqtt.module,
     // After the broker: the simulated devices connect to it.
     simulator.module,
@@ -205,6 +210,7 @@ export async function createCityOps(opts: CityOpsOptions) {
     files,
     reports,
     open311,
+    cameras,
     /** Starts listening and the modules' background work (all or nothing); answers the URL. */
     async listen(): Promise<string> {
       const url = await app.listen({ port: config.port, host: config.host });

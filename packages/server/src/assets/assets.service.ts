@@ -41,6 +41,7 @@ import { parseGeoJson } from './import-geojson.js';
 import { openWriteOnly, sealWriteOnly, withoutEmpty, type WriteOnlyValues } from './write-only.js';
 import { assetLayer, type AssetFeatureCollection } from './layer.js';
 import type { TileRenderer } from './tiles.js';
+import type { SecretBox } from '../core/auth/secret-box.js';
 
 /** Province-wide: for system callers such as the demo seeder and background workers. */
 export const PROVINCE_WIDE: Scope = { all: true };
@@ -58,6 +59,8 @@ export interface AssetsServiceDeps {
   clock: Clock;
   geo: AdminUnitsService;
   tiles: TileRenderer;
+  /** Seals write-only values at rest. */
+  secrets: SecretBox;
 }
 
 export class AssetsService {
@@ -66,8 +69,10 @@ export class AssetsService {
   private readonly clock: Clock;
   private readonly geo: AdminUnitsService;
   private readonly tiles: TileRenderer;
+  private readonly secrets: SecretBox;
 
   constructor(deps: AssetsServiceDeps) {
+    this.secrets = deps.secrets;
     this.db = deps.db;
     this.audit = deps.audit;
     this.clock = deps.clock;
@@ -159,7 +164,7 @@ export class AssetsService {
             name: asset.name,
             geometry,
             properties: asset.properties,
-            secrets: sealWriteOnly(withoutEmpty(writeOnly)),
+            secrets: sealWriteOnly(withoutEmpty(writeOnly), this.secrets),
             status: asset.status,
             agencyCode: asset.agencyCode,
             tags: asset.tags,
@@ -217,7 +222,7 @@ export class AssetsService {
             name: patch.name,
             geometry,
             properties: patch.properties,
-            secrets: sealWriteOnly(writeOnly),
+            secrets: sealWriteOnly(writeOnly, this.secrets),
             status: patch.status,
             agencyCode: patch.agencyCode,
             tags: patch.tags,
@@ -297,7 +302,7 @@ export class AssetsService {
    * own use only (fetching a snapshot): never hand them to a client.
    */
   async writeOnlyValues(id: string): Promise<WriteOnlyValues> {
-    return openWriteOnly(await repo.readSecrets(this.db, id));
+    return openWriteOnly(await repo.readSecrets(this.db, id), this.secrets);
   }
 
   /**
@@ -335,7 +340,13 @@ export class AssetsService {
     opts: ImportOptions,
   ): Promise<AssetImportResult> {
     return importRows(
-      { db: this.db, audit: this.audit, now: this.clock.now(), today: this.geo.today() },
+      {
+        db: this.db,
+        audit: this.audit,
+        now: this.clock.now(),
+        today: this.geo.today(),
+        secrets: this.secrets,
+      },
       actor,
       rows,
       opts,

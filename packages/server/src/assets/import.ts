@@ -36,6 +36,7 @@ import * as placement from '../geo/placement.repo.js';
 import { unknownAgencies } from './assets.repo.js';
 import { pgCode } from './assets.present.js';
 import { sealWriteOnly, withoutEmpty } from './write-only.js';
+import type { SecretBox } from '../core/auth/secret-box.js';
 
 /** Rows per batch: large enough to amortise round trips, small enough for one jsonb. */
 const BATCH = 5000;
@@ -116,6 +117,8 @@ export interface ImportDeps {
   audit: AuditService;
   now: Date;
   today: string;
+  /** Seals write-only values at rest. */
+  secrets: SecretBox;
 }
 
 /** One import in progress: what it found and what it wrote. */
@@ -229,7 +232,7 @@ class ImportRun {
     if (this.problems.length) return { written: Promise.resolve() };
 
     // Place the batch and check it lands inside the caller's area, then write.
-    const rows = batch.map((g) => bulkRow(g.existingId ?? newId(), g));
+    const rows = batch.map((g) => bulkRow(g.existingId ?? newId(), g, this.deps.secrets));
     await placement.place(tx, pointsOf(rows), this.deps.today);
     const units = new Map((await placement.placedUnits(tx)).map((p) => [p.id, p.unit]));
     rows.forEach((row, i) => {
@@ -319,7 +322,7 @@ function pointsOf(rows: bulk.BulkRow[]) {
   };
 }
 
-function bulkRow(id: string, g: Good): bulk.BulkRow {
+function bulkRow(id: string, g: Good, box: SecretBox): bulk.BulkRow {
   const a = g.checked.asset;
   const point = a.geometry.type === 'Point' ? a.geometry.coordinates : null;
   return {
@@ -332,7 +335,10 @@ function bulkRow(id: string, g: Good): bulk.BulkRow {
     geometry: point ? null : a.geometry,
     properties: a.properties,
     // On create an empty value means none; on update it removes the stored one.
-    secrets: sealWriteOnly(g.existingId ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly)),
+    secrets: sealWriteOnly(
+      g.existingId ? g.checked.writeOnly : withoutEmpty(g.checked.writeOnly),
+      box,
+    ),
     status: g.statusGiven || !g.existingId ? a.status : null,
     agency_code: a.agencyCode,
     admin_unit_code: null,

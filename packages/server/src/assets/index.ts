@@ -13,6 +13,7 @@ import { layersRoutes } from './layers.routes.js';
 import type { TileRenderer } from './tiles.js';
 import { PostgisTileRenderer } from './tiles-postgis.js';
 import { GeoJsonVtTileRenderer } from './tiles-js.js';
+import type { SecretBox } from '../core/auth/secret-box.js';
 
 export { AssetsService, PROVINCE_WIDE, type ImportFile } from './assets.service.js';
 export { presentAsset } from './assets.present.js';
@@ -23,8 +24,12 @@ export function tileRendererFor(db: Db): TileRenderer {
   return db.capabilities.mvt ? new PostgisTileRenderer(db) : new GeoJsonVtTileRenderer(db);
 }
 
-export function assetsModule(ctx: CoreContext, deps: { geo: AdminUnitsService }) {
+export function assetsModule(
+  ctx: CoreContext,
+  deps: { geo: AdminUnitsService; secrets: SecretBox },
+) {
   const service = new AssetsService({
+    secrets: deps.secrets,
     db: ctx.db,
     audit: ctx.audit,
     clock: ctx.clock,

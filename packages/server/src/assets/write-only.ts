@@ -3,12 +3,13 @@
  * the type catalogue): split from the properties a client sends, stored in
  * assets.secrets, never presented, logged or audited.
  *
- * At rest they are plain jsonb for now. Encryption plugs in here and only here:
+ * At rest each value is sealed with AES-256-GCM (core/auth/secret-box.ts):
  * sealWriteOnly() runs on every value before it is stored and openWriteOnly()
- * on every value read back for use (by the cameras module, to fetch snapshots);
- * the key will come from the settings through assetsModule(ctx).
+ * on every value read back for use (by the cameras module, to fetch snapshots
+ * and probe streams); the key comes from the settings through assetsModule(ctx).
  */
 import { writeOnlyFieldsOf, type AssetType } from '@cityops/contracts';
+import { SecretBox } from '../core/auth/secret-box.js';
 
 export type WriteOnlyValues = Record<string, string>;
 
@@ -28,19 +29,34 @@ export function splitWriteOnly(
   return { properties: kept, writeOnly };
 }
 
-/** The stored form of the given values; an empty string stands for "remove this one". */
-export function sealWriteOnly(values: WriteOnlyValues): WriteOnlyValues {
-  return { ...values };
+/** The stored form of the given values; an empty string stands for "remove this one" and stays empty. */
+export function sealWriteOnly(values: WriteOnlyValues, box: SecretBox): WriteOnlyValues {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, v === '' ? '' : box.seal(v, k)]),
+  );
 }
 
-/** The values as given, from their stored form. */
-export function openWriteOnly(stored: unknown): WriteOnlyValues {
+/**
+ * The values as given, from their stored form. A value that does not open
+ * (sealed under another key, or altered) is left out, as if it were not set;
+ * a plain value stored before encryption is answered as it is.
+ */
+export function openWriteOnly(stored: unknown, box: SecretBox): WriteOnlyValues {
   if (!stored || typeof stored !== 'object') return {};
-  return Object.fromEntries(
-    Object.entries(stored as Record<string, unknown>).filter(
-      (e): e is [string, string] => typeof e[1] === 'string',
-    ),
-  );
+  const out: WriteOnlyValues = {};
+  for (const [k, v] of Object.entries(stored as Record<string, unknown>)) {
+    if (typeof v !== 'string') continue;
+    if (!SecretBox.isSealed(v)) {
+      out[k] = v;
+      continue;
+    }
+    try {
+      out[k] = box.open(v, k);
+    } catch {
+      // Unreadable under this key: treated as not set.
+    }
+  }
+  return out;
 }
 
 /** The values without the empty ones (which only mean "remove" on an update). */

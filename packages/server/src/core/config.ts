@@ -68,6 +68,17 @@ const envSchema = z.object({
   CITYOPS_REPORT_AUTOCLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   CITYOPS_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   CITYOPS_CITIZEN_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  // Cameras (packages/server/src/cameras).
+  CITYOPS_SECRET_KEY: z
+    .string()
+    .regex(
+      /^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/,
+      'must be 32 bytes in base64 (44 characters) or hex (64)',
+    )
+    .optional(),
+  CITYOPS_CAMERA_PROBE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+  CITYOPS_CAMERA_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  CITYOPS_CAMERA_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export interface Config {
@@ -105,6 +116,16 @@ export interface Config {
     retentionDays: number;
     citizenTokenDays: number;
   };
+  /** Key sealing stored secrets (camera credentials); unset: `secret.key` in the data folder. */
+  secretKey: string | undefined;
+  cameras: {
+    /** Seconds between health rounds; 0: no scheduled probing. */
+    probeSeconds: number;
+    /** Probes in flight at most. */
+    probeConcurrency: number;
+    /** Time allowed to each check of a probe. */
+    probeTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const given = relevant[name];
     const secret =
       name.includes('PASSWORD') ||
+      name === 'CITYOPS_SECRET_KEY' ||
       ['CITYOPS_SMTP_URL', 'CITYOPS_S3_URL', 'CITYOPS_SMS_URL'].includes(name);
     const shown = secret || given === undefined ? '' : ` (got "${given}")`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
@@ -168,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       autoCloseDays: e.CITYOPS_REPORT_AUTOCLOSE_DAYS,
       retentionDays: e.CITYOPS_REPORT_RETENTION_DAYS,
       citizenTokenDays: e.CITYOPS_CITIZEN_TOKEN_DAYS,
+    },
+    secretKey: e.CITYOPS_SECRET_KEY,
+    cameras: {
+      probeSeconds: e.CITYOPS_CAMERA_PROBE_SECONDS,
+      probeConcurrency: e.CITYOPS_CAMERA_PROBE_CONCURRENCY,
+      probeTimeoutMs: e.CITYOPS_CAMERA_PROBE_TIMEOUT_MS,
     },
   };
 }

@@ -1,0 +1,68 @@
+/**
+ * The cameras module: the camera registry view with health, groups and
+ * per-camera / per-group grants, health probes, snapshots, import, ONVIF.
+ *
+ * Hooks for the parts built beside it (live view in ./live/, video walls in
+ * ./walls/) — they get a `CameraHooks` and never read camera tables:
+ *
+ *   hooks.cameras.loadCameraSource(id, scope) → CameraSource
+ *       the camera's streamUrl / subStreamUrl / snapshotUrl / onvifUrl and
+ *       decrypted username / password; NotFoundError outside the scope. For
+ *       the server's own use only: never send it to a browser or a log.
+ *   hooks.cameras.authorize(principal, id, 'live' | 'snapshot' | 'manage', {ip, requestId})
+ *       → CameraSource; 404 outside the scope, 403 when the role or a grant
+ *       refuses. A refused 'live' or 'snapshot' is already audited on the camera
+ *       (`camera.live.denied`); audit the granted call yourself, e.g.
+ *       hooks.cameras.auditOn(actor, id, 'camera.live', {...}).
+ *   hooks.canViewLive(principal, id) / hooks.canViewSnapshot(principal, id)
+ *       → Promise<boolean>, without auditing (to show or hide a button).
+ *   hooks.cameras.list(filter, page, scope) → cameras with health (walls).
+ *
+ * A part registers its routes by exporting a `CameraRoutes` function,
+ * `(app, hooks) => void`, and adding it to `parts` in camerasModule below
+ * (one line each).
+ */
+import type { CityOpsModule, CoreContext } from '../core/module.js';
+import type { App } from '../core/http/app.js';
+import type { Principal } from '../core/auth/principal.js';
+import type { SecretBox } from '../core/auth/secret-box.js';
+import { CamerasService } from './cameras.service.js';
+import { camerasRoutes } from './cameras.routes.js';
+import { wallRoutes } from './walls/index.js';
+
+export { CamerasService, type CameraSource } from './cameras.service.js';
+export { groupKeysOf } from './access.js';
+
+export interface CameraHooks {
+  ctx: CoreContext;
+  cameras: CamerasService;
+  canViewLive(principal: Principal, cameraId: string): Promise<boolean>;
+  canViewSnapshot(principal: Principal, cameraId: string): Promise<boolean>;
+}
+
+/** How a part of the cameras module (live view, walls) adds its routes. */
+export type CameraRoutes = (app: App, hooks: CameraHooks) => void | Promise<void>;
+
+export interface CamerasModuleDeps {
+  secrets: SecretBox;
+}
+
+export function camerasModule(ctx: CoreContext, deps: CamerasModuleDeps) {
+  const cameras = new CamerasService(ctx.db, ctx.audit, ctx.clock, deps.secrets);
+  const hooks: CameraHooks = {
+    ctx,
+    cameras,
+    canViewLive: (p, id) => cameras.can(p, id, 'live'),
+    canViewSnapshot: (p, id) => cameras.can(p, id, 'snapshot'),
+  };
+  // Parts built beside this module (./live, ./walls) add theirs here.
+  const parts: CameraRoutes[] = [wallRoutes];
+  const module: CityOpsModule = {
+    name: 'cameras',
+    routes: async (app) => {
+      camerasRoutes(cameras)(app);
+      for (const part of parts) await part(app, hooks);
+    },
+  };
+  return { module, service: cameras, hooks };
+}
