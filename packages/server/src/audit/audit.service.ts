@@ -3,11 +3,18 @@
  * Append-only in the database and hash-chained: each entry's hash covers the
  * previous entry's hash and its own canonical JSON, so that changing or
  * removing any entry breaks the chain (`cityops audit verify`).
+ *
+ * The chain has one head, so appending takes a lock that is held until the
+ * writer's transaction commits: one write at a time. For writes that come in
+ * bursts (citizen reports, Open311), `transaction()` groups the writes that
+ * are waiting into one database transaction (each in a savepoint of its own):
+ * one lock and one commit for the group, and still every audit entry commits
+ * with its write or the write fails.
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Queryable, Db } from '../core/db/db.js';
-import { sql } from '../core/db/sql.js';
+import { join, sql } from '../core/db/sql.js';
 import type { Actor } from '../core/auth/principal.js';
 import type { Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
@@ -118,18 +125,143 @@ export interface VerifyResult {
   brokenAt?: { seq: number; reason: string };
 }
 
+/** A group transaction's view of the chain (after its lock) and its entries not yet written. */
+interface GroupState {
+  head: { seq: number; hash: string } | undefined;
+  pending: AuditRowValues[];
+}
+
+interface GroupItem {
+  fn: (tx: Queryable) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+type AuditRowValues = HashedFields & { prevHash: string; hash: string };
+
+/** Writes grouped into one transaction at most (a bound on the time the chain lock is held). */
+const MAX_GROUP = 100;
+
+const rowValues = (f: AuditRowValues) => sql`(${f.seq}, ${f.id}, ${f.at}::timestamptz,
+  ${f.actorType}, ${f.actorId}, ${f.actorLabel}, ${f.action}, ${f.entityType}, ${f.entityId},
+  ${JSON.stringify(f.before)}::jsonb, ${JSON.stringify(f.after)}::jsonb, ${f.ip}, ${f.requestId},
+  ${f.prevHash}, ${f.hash})`;
+
+async function insertEntries(tx: Queryable, rows: AuditRowValues[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(sql`
+    INSERT INTO audit_log (seq, id, at, actor_type, actor_id, actor_label, action, entity_type,
+      entity_id, before, after, ip, request_id, prev_hash, hash)
+    VALUES ${join(rows.map(rowValues), ',\n')}`);
+}
+
 export class AuditService {
+  /** The transactions of a group (the Queryable handed to each write) and their chain state. */
+  private readonly groups = new WeakMap<Queryable, GroupState>();
+  private readonly waiting: GroupItem[] = [];
+  private running = false;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
-  /** Appends one entry inside the caller's transaction, so it commits with the change. */
+  /**
+   * Runs fn in a transaction shared with the other writes waiting at that
+   * moment (in order, each in a savepoint of its own), and resolves once that
+   * transaction has committed. A write that throws is rolled back to its
+   * savepoint and rejects with its error, without touching the others; if
+   * the commit fails, every write of the group rejects. The group's audit
+   * entries are written together just before the commit. fn must use only
+   * the `tx` it is given (and must not call transaction() itself).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting.splice(0, MAX_GROUP);
+        await this.runGroup(group);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runGroup(group: GroupItem[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        const state: GroupState = { head: undefined, pending: [] };
+        const alone = group.length === 1;
+        // Savepoint commands go with the next one in a single round trip.
+        let open = false;
+        for (const item of group) {
+          // A Queryable of its own per write, which record() recognises as part of this group.
+          const itx: Queryable = { query: (q) => tx.query(q), exec: (s) => tx.exec(s) };
+          this.groups.set(itx, state);
+          const head = state.head;
+          const pending = state.pending.length;
+          if (!alone) {
+            await tx.exec(
+              open
+                ? 'RELEASE SAVEPOINT audit_group_item; SAVEPOINT audit_group_item'
+                : 'SAVEPOINT audit_group_item',
+            );
+            open = true;
+          }
+          try {
+            outcomes.push({ ok: true, value: await item.fn(itx) });
+          } catch (error) {
+            if (alone) throw error;
+            await tx.exec('ROLLBACK TO SAVEPOINT audit_group_item');
+            state.head = head;
+            state.pending.length = pending;
+            outcomes.push({ ok: false, error });
+          }
+        }
+        if (open) await tx.exec('RELEASE SAVEPOINT audit_group_item');
+        await insertEntries(tx, state.pending);
+      });
+    } catch (error) {
+      // Nothing of the group was committed: every write fails (with its own error if it had one).
+      group.forEach((item, i) => {
+        const o = outcomes[i];
+        item.reject(o && !o.ok ? o.error : error);
+      });
+      return;
+    }
+    group.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) item.resolve(o.value);
+      else item.reject(o.error);
+    });
+  }
+
+  /**
+   * Appends one entry inside the caller's transaction, so it commits with the
+   * change (in a group transaction, it is written with the group's other
+   * entries before the commit).
+   */
   async record(tx: Queryable, actor: Actor, input: AuditInput): Promise<void> {
-    await tx.query(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
-    const [last] = await tx.query<{ seq: number; hash: string }>(
-      sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
-    );
+    const group = this.groups.get(tx);
+    let last: { seq: number; hash: string } | undefined;
+    if (group?.head) {
+      last = group.head;
+    } else {
+      await tx.query(sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
+      [last] = await tx.query<{ seq: number; hash: string }>(
+        sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
+      );
+    }
     const prevHash = last?.hash ?? GENESIS_HASH;
     // JSON round trip: what jsonb will hold is what the hash covers (Dates as strings, no undefined).
     const norm = (v: unknown): unknown =>
@@ -150,13 +282,13 @@ export class AuditService {
       requestId: actor.requestId ?? null,
     };
     const hash = entryHash(prevHash, fields);
-    await tx.query(sql`
-      INSERT INTO audit_log (seq, id, at, actor_type, actor_id, actor_label, action, entity_type,
-        entity_id, before, after, ip, request_id, prev_hash, hash)
-      VALUES (${fields.seq}, ${fields.id}, ${fields.at}, ${fields.actorType}, ${fields.actorId},
-        ${fields.actorLabel}, ${fields.action}, ${fields.entityType}, ${fields.entityId},
-        ${JSON.stringify(fields.before)}::jsonb, ${JSON.stringify(fields.after)}::jsonb,
-        ${fields.ip}, ${fields.requestId}, ${prevHash}, ${hash})`);
+    const row = { ...fields, prevHash, hash };
+    if (group) {
+      group.head = { seq: fields.seq, hash };
+      group.pending.push(row);
+    } else {
+      await insertEntries(tx, [row]);
+    }
   }
 
   /** Records in a transaction of its own (for events that change nothing else, such as a sign-in). */

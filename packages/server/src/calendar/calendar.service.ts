@@ -29,11 +29,43 @@ export class CalendarService {
 
   /** The calendar as of now (entries cached for a minute). */
   async calendar(): Promise<WorkCalendar> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.calendar;
-    const rows = await repo.listDays(this.db);
-    const calendar = new WorkCalendar(rows.map((r) => ({ date: localDate(r.date), kind: r.kind })));
-    this.cached = { calendar, until: Date.now() + CACHE_MS };
-    return calendar;
+    const c = this.cached;
+    if (c && c.until > Date.now()) return c.calendar;
+    // One load at a time however many callers ask; past its minute, the old calendar is
+    // answered while the new one loads (a change made here drops it at once instead).
+    const loading = this.load();
+    return c ? c.calendar : loading;
+  }
+
+  private loading: Promise<WorkCalendar> | undefined;
+  private generation = 0;
+
+  private load(): Promise<WorkCalendar> {
+    if (this.loading) return this.loading;
+    const generation = this.generation;
+    const p = repo
+      .listDays(this.db)
+      .then((rows) => {
+        const calendar = new WorkCalendar(
+          rows.map((r) => ({ date: localDate(r.date), kind: r.kind })),
+        );
+        if (generation === this.generation)
+          this.cached = { calendar, until: Date.now() + CACHE_MS };
+        return calendar;
+      })
+      .finally(() => {
+        if (this.loading === p) this.loading = undefined;
+      });
+    this.loading = p;
+    // A background refresh that fails is retried by the next caller.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  private invalidate(): void {
+    this.cached = undefined;
+    this.loading = undefined;
+    this.generation++;
   }
 
   /** The date an instant falls on in the province. */
@@ -122,7 +154,7 @@ export class CalendarService {
         after: row,
       });
     });
-    this.cached = undefined;
+    this.invalidate();
     return { ...d, official: true, builtIn: false };
   }
 
@@ -138,6 +170,6 @@ export class CalendarService {
         before,
       });
     });
-    this.cached = undefined;
+    this.invalidate();
   }
 }

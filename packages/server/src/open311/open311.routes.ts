@@ -76,11 +76,11 @@ export function open311Routes(d: Open311RoutesDeps) {
     make: () => Promise<string>,
   ) => {
     const key = `${baseOf(request)}${request.url}`;
-    const hit = cache.get(key);
-    if (hit) return send(reply, format, hit.body);
-    const body = await make();
-    cache.set(key, { body, type: TYPES[format] });
-    return send(reply, format, body);
+    const answer = await cache.answer(key, async () => ({
+      body: await make(),
+      type: TYPES[format],
+    }));
+    return send(reply, format, answer.body);
   };
 
   return async (app: App) => {

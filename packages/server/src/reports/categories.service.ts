@@ -62,18 +62,49 @@ export class CategoriesService {
     };
   }
 
-  /** All categories (cached), in display order. */
+  private loading: Promise<NonNullable<CategoriesService['cache']>> | undefined;
+  private generation = 0;
+
+  /**
+   * All categories (cached), in display order. One load at a time however many
+   * callers ask; past its time the old list is answered while the new one loads
+   * (a change made here drops it at once instead).
+   */
   private async cached() {
-    if (this.cache && this.cache.until > Date.now()) return this.cache;
-    const [rows, all] = await Promise.all([repo.listCategories(this.db), repo.allRoutes(this.db)]);
-    const routes = new Map<string, Map<string, string>>();
-    for (const r of all) {
-      if (!routes.has(r.categoryCode)) routes.set(r.categoryCode, new Map());
-      routes.get(r.categoryCode)!.set(r.unitCode, r.agencyCode);
-    }
-    const byCode = new Map(rows.map((r) => [r.code, this.present(r)]));
-    this.cache = { rows, byCode, routes, until: Date.now() + CACHE_MS };
-    return this.cache;
+    const c = this.cache;
+    if (c && c.until > Date.now()) return c;
+    const loading = this.load();
+    return c ?? loading;
+  }
+
+  private load() {
+    if (this.loading) return this.loading;
+    const generation = this.generation;
+    const p = Promise.all([repo.listCategories(this.db), repo.allRoutes(this.db)])
+      .then(([rows, all]) => {
+        const routes = new Map<string, Map<string, string>>();
+        for (const r of all) {
+          if (!routes.has(r.categoryCode)) routes.set(r.categoryCode, new Map());
+          routes.get(r.categoryCode)!.set(r.unitCode, r.agencyCode);
+        }
+        const byCode = new Map(rows.map((r) => [r.code, this.present(r)]));
+        const cache = { rows, byCode, routes, until: Date.now() + CACHE_MS };
+        if (generation === this.generation) this.cache = cache;
+        return cache;
+      })
+      .finally(() => {
+        if (this.loading === p) this.loading = undefined;
+      });
+    this.loading = p;
+    // A background refresh that fails is retried by the next caller.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  private invalidate(): void {
+    this.cache = undefined;
+    this.loading = undefined;
+    this.generation++;
   }
 
   async rows(): Promise<repo.CategoryRow[]> {
@@ -142,7 +173,7 @@ export class CategoriesService {
       });
       return r;
     });
-    this.cache = undefined;
+    this.invalidate();
     return this.present(row);
   }
 
@@ -166,7 +197,7 @@ export class CategoriesService {
       });
       return r;
     });
-    this.cache = undefined;
+    this.invalidate();
     return this.present(row);
   }
 
@@ -205,7 +236,7 @@ export class CategoriesService {
       if (errors.length) throw new ValidationError(errors);
       const before = await repo.listRoutes(tx, code);
       await repo.replaceRoutes(tx, code, routes);
-      this.cache = undefined;
+      this.invalidate();
       await this.audit.record(tx, actor, {
         action: 'report_category.routes',
         entityType: 'report_category',
@@ -214,7 +245,7 @@ export class CategoriesService {
         after: routes,
       });
     });
-    this.cache = undefined;
+    this.invalidate();
     return this.routes(code);
   }
 }

@@ -91,6 +91,8 @@ export class ReportSubmissions {
       uploader: Uploader;
       /** Makes the sender's citizen account in the transaction (an anonymous citizen). */
       citizen?: (tx: Queryable) => Promise<string>;
+      /** Runs last in the submission's transaction (e.g. to remember an Idempotency-Key). */
+      then?: (tx: Queryable, made: { id: number; citizenId: string | null }) => Promise<void>;
     },
   ): Promise<Submitted> {
     const category = await this.d.categories.find(s.categoryCode);
@@ -116,7 +118,9 @@ export class ReportSubmissions {
       now,
       this.d.deadlineDays[category.deadlineClass],
     );
-    return this.d.db.transaction(async (tx) => {
+    // Grouped with the other submissions waiting at that moment: one audit-chain lock and
+    // one commit for the group (see AuditService.transaction).
+    return this.d.audit.transaction(async (tx) => {
       await this.d.files.attach(tx, s.photoIds, by.uploader, 'photoIds');
       const citizenId = by.citizen ? await by.citizen(tx) : s.citizenId;
       const token = category.open311Type === 'batch' ? randomBytes(12).toString('base64url') : null;
@@ -174,6 +178,7 @@ export class ReportSubmissions {
           photos: s.photoIds.length,
         },
       });
+      await by.then?.(tx, { id, citizenId });
       return { id, token, unit, agency };
     });
   }
