@@ -45,6 +45,7 @@ export const permissions = [
   'cameras:snapshot',
   'cameras:live',
   'cameras:manage',
+  'cameras:grant',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -76,6 +77,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'cameras:snapshot',
     'cameras:live',
     'cameras:manage',
+    'cameras:grant',
   ],
   operator: [
     ...read,

@@ -32,7 +32,7 @@ import { filesModule } from './files/index.js';
 import { reportsModule, type ReportsOptions } from './reports/index.js';
 import { open311Module, type Open311Options } from './open311/index.js';
 import { dashboardsModule } from './dashboards/index.js';
-import { camerasModule } from './cameras/index.js';
+import { camerasModule, type CamerasOptions } from './cameras/index.js';
 import { SecretBox, loadSecretKey } from './core/auth/secret-box.js';
 import {
   notificationsModule,
@@ -60,6 +60,7 @@ export interface CityOpsOptions {
   notifications?: NotificationsOptions;
   reports?: ReportsOptions;
   open311?: Open311Options;
+  cameras?: CamerasOptions;
   mqtt?: MqttOptions;
   /** The demo simulator (runs when the settings say so, or `enabled`). */
   simulator?: SimulatorOptions;
@@ -138,7 +139,11 @@ export async function createCityOps(opts: CityOpsOptions) {
     { reports, authenticate: (secret) => people.auth.authenticate(secret) },
     opts.open311,
   );
-  const cameras = camerasModule(ctx, { secrets });
+  const cameras = camerasModule(
+    ctx,
+    { secrets, writer: events.writer, assets: assets.service, rules: alerts.rules },
+    opts.cameras,
+  );
   const simulator = simulatorModule(
     ctx,
     {

@@ -28,6 +28,14 @@ import type { Principal } from '../core/auth/principal.js';
 import type { SecretBox } from '../core/auth/secret-box.js';
 import { CamerasService } from './cameras.service.js';
 import { camerasRoutes } from './cameras.routes.js';
+import { CameraGrants } from './grants.js';
+import { grantsRoutes } from './grants.routes.js';
+import { CameraHealthService, type HealthOptions } from './health.js';
+import { healthRoutes } from './health.routes.js';
+import { seedCameraRules } from './rules.js';
+import type { EventWriter } from '../events/writer.js';
+import type { AssetsService } from '../assets/assets.service.js';
+import type { RulesService } from '../alerts/rules.service.js';
 import { wallRoutes } from './walls/index.js';
 
 export { CamerasService, type CameraSource } from './cameras.service.js';
@@ -45,10 +53,42 @@ export type CameraRoutes = (app: App, hooks: CameraHooks) => void | Promise<void
 
 export interface CamerasModuleDeps {
   secrets: SecretBox;
+  writer: EventWriter;
+  assets: AssetsService;
+  rules: RulesService;
 }
 
-export function camerasModule(ctx: CoreContext, deps: CamerasModuleDeps) {
+export interface CamerasOptions {
+  /** Health probing; defaults from the settings. */
+  health?: Partial<HealthOptions>;
+  /** Create the default offline alert rules on start (default true). */
+  seedRules?: boolean;
+}
+
+export function camerasModule(
+  ctx: CoreContext,
+  deps: CamerasModuleDeps,
+  opts: CamerasOptions = {},
+) {
   const cameras = new CamerasService(ctx.db, ctx.audit, ctx.clock, deps.secrets);
+  const grants = new CameraGrants(ctx.db, ctx.audit, ctx.clock);
+  const c = ctx.config.cameras;
+  const health = new CameraHealthService(
+    {
+      db: ctx.db,
+      clock: ctx.clock,
+      log: ctx.log,
+      cameras,
+      writer: deps.writer,
+      assets: deps.assets,
+    },
+    {
+      intervalSeconds: c.probeSeconds,
+      concurrency: c.probeConcurrency,
+      timeoutMs: c.probeTimeoutMs,
+      ...opts.health,
+    },
+  );
   const hooks: CameraHooks = {
     ctx,
     cameras,
@@ -61,8 +101,15 @@ export function camerasModule(ctx: CoreContext, deps: CamerasModuleDeps) {
     name: 'cameras',
     routes: async (app) => {
       camerasRoutes(cameras)(app);
+      grantsRoutes(grants)(app);
+      healthRoutes({ db: ctx.db, clock: ctx.clock, cameras, health })(app);
       for (const part of parts) await part(app, hooks);
     },
+    start: async () => {
+      if (opts.seedRules !== false) await seedCameraRules(ctx.db, ctx.clock, deps.rules);
+      health.start();
+    },
+    stop: () => health.stop(),
   };
-  return { module, service: cameras, hooks };
+  return { module, service: cameras, grants, health, hooks };
 }

@@ -1,0 +1,254 @@
+/**
+ * A fake IP camera on loopback, because no real camera can run here: a small
+ * RTSP responder (OPTIONS, DESCRIBE with an SDP; no media), an HTTP snapshot
+ * endpoint that answers a real JPEG, and an ONVIF device service (SOAP:
+ * GetDeviceInformation, GetProfiles, GetStreamUri, GetSnapshotUri). Each part
+ * can require Basic or Digest credentials (ONVIF: WS-Security UsernameToken),
+ * stay silent (accept and never answer) or be absent (connection refused).
+ * Tests of a real RTSP stream use test/support/rtsp-server.ts (ffmpeg).
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+
+export type PartMode = 'ok' | 'silent' | 'down' | 'slow';
+
+export interface FakeCameraOptions {
+  username?: string;
+  password?: string;
+  /** How credentials are asked for on RTSP and the snapshot. */
+  scheme?: 'basic' | 'digest';
+  rtsp?: PartMode;
+  http?: PartMode;
+  /** Milliseconds a 'slow' part waits before answering. */
+  slowMs?: number;
+  manufacturer?: string;
+  model?: string;
+}
+
+export interface FakeCamera {
+  rtspUrl: string;
+  snapshotUrl: string;
+  onvifUrl: string;
+  rtspPort: number;
+  httpPort: number;
+  /** Requests seen, with whether they carried valid credentials. */
+  seen: Array<{ proto: 'rtsp' | 'http'; method: string; path: string; authorized: boolean }>;
+  jpeg: Buffer;
+  set(part: 'rtsp' | 'http', mode: PartMode): void;
+  close(): Promise<void>;
+}
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+function checkAuth(
+  header: string | undefined,
+  method: string,
+  o: FakeCameraOptions,
+  nonce: string,
+): boolean {
+  if (!o.username) return true;
+  if (!header) return false;
+  if (o.scheme !== 'digest') {
+    return header === `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}`;
+  }
+  if (!header.startsWith('Digest ')) return false;
+  const p: Record<string, string> = {};
+  for (const m of header.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g))
+    p[m[1]!] = m[2] ?? m[3] ?? '';
+  if (p.username !== o.username || p.nonce !== nonce) return false;
+  const ha1 = md5(`${o.username}:fake:${o.password}`);
+  const ha2 = md5(`${method}:${p.uri}`);
+  const expected = p.qop
+    ? md5(`${ha1}:${nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`)
+    : md5(`${ha1}:${nonce}:${ha2}`);
+  return p.response === expected;
+}
+
+function challenge(o: FakeCameraOptions, nonce: string, qop: boolean): string {
+  return o.scheme === 'digest'
+    ? `Digest realm="fake", nonce="${nonce}"${qop ? ', qop="auth"' : ''}`
+    : 'Basic realm="fake"';
+}
+
+function wsseValid(xml: string, o: FakeCameraOptions): boolean {
+  if (!o.username) return true;
+  const user = /<Username>([^<]*)<\/Username>/.exec(xml)?.[1];
+  const digest = /<Password[^>]*>([^<]*)<\/Password>/.exec(xml)?.[1];
+  const nonce = /<Nonce[^>]*>([^<]*)<\/Nonce>/.exec(xml)?.[1];
+  const created = /<Created[^>]*>([^<]*)<\/Created>/.exec(xml)?.[1];
+  if (!user || !digest || !nonce || !created || user !== o.username) return false;
+  const expected = createHash('sha1')
+    .update(
+      Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(o.password!)]),
+    )
+    .digest('base64');
+  return expected === digest;
+}
+
+const soap = (body: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><SOAP-ENV:Body>${body}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+
+export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCamera> {
+  const modes = { rtsp: o.rtsp ?? 'ok', http: o.http ?? 'ok' };
+  const seen: FakeCamera['seen'] = [];
+  const nonce = randomBytes(8).toString('hex');
+  const jpeg = await sharp({
+    create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 30 } },
+  })
+    .jpeg()
+    .toBuffer();
+  const sockets = new Set<net.Socket>();
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  // RTSP: one request at a time per connection.
+  const rtsp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buf = '';
+    socket.on('data', (d: Buffer) => {
+      if (modes.rtsp === 'silent') return;
+      buf += d.toString('latin1');
+      void (async () => {
+        for (;;) {
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = buf.slice(0, end).split('\r\n');
+          buf = buf.slice(end + 4);
+          const [method = '', uri = ''] = head[0]!.split(' ');
+          const h: Record<string, string> = {};
+          for (const l of head.slice(1)) {
+            const i = l.indexOf(':');
+            if (i > 0) h[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+          }
+          const cseq = h.cseq ?? '0';
+          if (modes.rtsp === 'slow') await wait(o.slowMs ?? 300);
+          const authorized = method === 'OPTIONS' || checkAuth(h.authorization, method, o, nonce);
+          seen.push({ proto: 'rtsp', method, path: new URL(uri).pathname, authorized });
+          if (!authorized) {
+            socket.write(
+              `RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: ${challenge(o, nonce, false)}\r\n\r\n`,
+            );
+          } else if (method === 'OPTIONS') {
+            socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n`);
+          } else if (method === 'DESCRIBE') {
+            const sdp =
+              'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=Fake\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n';
+            socket.write(
+              `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
+            );
+          } else {
+            socket.write(`RTSP/1.0 405 Method Not Allowed\r\nCSeq: ${cseq}\r\n\r\n`);
+          }
+        }
+      })();
+    });
+  });
+
+  let httpPort = 0;
+  const server = http.createServer((req, res) => {
+    if (modes.http === 'silent') return;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        if (modes.http === 'slow') await wait(o.slowMs ?? 300);
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (path === '/onvif/device_service' || path === '/onvif/media_service') {
+          const authorized = wsseValid(body, o);
+          seen.push({ proto: 'http', method: req.method ?? '', path, authorized });
+          res.setHeader('content-type', 'application/soap+xml; charset=utf-8');
+          if (!authorized) {
+            res.statusCode = 400;
+            res.end(
+              soap(
+                '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>ter:NotAuthorized</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code></SOAP-ENV:Fault>',
+              ),
+            );
+            return;
+          }
+          res.end(soap(onvifAnswer(body, o, httpPort, rtspPortOf())));
+          return;
+        }
+        const authorized = checkAuth(req.headers.authorization, req.method ?? 'GET', o, nonce);
+        seen.push({ proto: 'http', method: req.method ?? '', path, authorized });
+        if (path !== '/snapshot.jpg') {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        if (!authorized) {
+          res.statusCode = 401;
+          res.setHeader('www-authenticate', challenge(o, nonce, true));
+          res.end();
+          return;
+        }
+        res.setHeader('content-type', 'image/jpeg');
+        res.end(jpeg);
+      })();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  const listen = (s: net.Server) =>
+    new Promise<number>((resolve) =>
+      s.listen(0, '127.0.0.1', () => resolve((s.address() as net.AddressInfo).port)),
+    );
+  const rtspPort = await listen(rtsp);
+  httpPort = await listen(server);
+  const rtspPortOf = () => rtspPort;
+  const apply = (part: 'rtsp' | 'http', mode: PartMode) => {
+    modes[part] = mode;
+    const s = part === 'rtsp' ? rtsp : server;
+    const port = part === 'rtsp' ? rtspPort : httpPort;
+    if (mode === 'down' && s.listening) {
+      s.close();
+      for (const so of sockets) if (so.localPort === port) so.destroy();
+    } else if (mode !== 'down' && !s.listening) {
+      s.listen(port, '127.0.0.1');
+    }
+  };
+  apply('rtsp', modes.rtsp);
+  apply('http', modes.http);
+
+  return {
+    rtspUrl: `rtsp://127.0.0.1:${rtspPort}/stream1`,
+    snapshotUrl: `http://127.0.0.1:${httpPort}/snapshot.jpg`,
+    onvifUrl: `http://127.0.0.1:${httpPort}/onvif/device_service`,
+    rtspPort,
+    httpPort,
+    seen,
+    jpeg,
+    set: apply,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await Promise.all(
+        [rtsp, server].map(
+          (s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r())),
+        ),
+      );
+    },
+  };
+}
+
+function onvifAnswer(body: string, o: FakeCameraOptions, httpPort: number, rtspPort: number) {
+  if (body.includes('GetDeviceInformation'))
+    return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${o.manufacturer ?? 'FakeVision'}</tds:Manufacturer><tds:Model>${o.model ?? 'FV-2000'}</tds:Model><tds:FirmwareVersion>1.2.3</tds:FirmwareVersion><tds:SerialNumber>SN123</tds:SerialNumber><tds:HardwareId>HW1</tds:HardwareId></tds:GetDeviceInformationResponse>`;
+  if (body.includes('GetCapabilities'))
+    return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Media><tt:XAddr>http://127.0.0.1:${httpPort}/onvif/media_service</tt:XAddr></tt:Media><tt:Events><tt:XAddr>http://127.0.0.1:${httpPort}/onvif/event_service</tt:XAddr></tt:Events></tds:Capabilities></tds:GetCapabilitiesResponse>`;
+  if (body.includes('GetProfiles'))
+    return `<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name></trt:Profiles><trt:Profiles token="sub" fixed="true"><tt:Name>SubStream</tt:Name></trt:Profiles></trt:GetProfilesResponse>`;
+  if (body.includes('GetStreamUri')) {
+    const token = /<trt:ProfileToken>([^<]*)</.exec(body)?.[1] ?? 'main';
+    return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>rtsp://127.0.0.1:${rtspPort}/${token === 'sub' ? 'stream2' : 'stream1'}</tt:Uri></trt:MediaUri></trt:GetStreamUriResponse>`;
+  }
+  if (body.includes('GetSnapshotUri'))
+    return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>http://127.0.0.1:${httpPort}/snapshot.jpg</tt:Uri></trt:MediaUri></trt:GetSnapshotUriResponse>`;
+  return '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>';
+}
