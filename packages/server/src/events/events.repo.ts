@@ -1,7 +1,7 @@
 /**
- * Storage of events and of each asset's latest state. Writes take many rows
- * per statement (jsonb_to_recordset: one parameter, the same on PGlite and
- * PostgreSQL); reads filter by scope in SQL.
+ * Storage of events and of each asset's latest state. A batch of events is
+ * written by one statement (storeBatch; its columns as arrays through
+ * unnest, the same on PGlite and PostgreSQL); reads filter by scope in SQL.
  */
 import type { StoredEvent } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
@@ -55,18 +55,6 @@ export function toStoredEvent(r: EventRow): StoredEvent {
   };
 }
 
-/** Locks the sequence counter until commit and answers the last seq given out. */
-export async function lockSequence(tx: Queryable): Promise<number> {
-  const [row] = await tx.query<{ last_seq: number }>(
-    sql`SELECT last_seq FROM event_seq WHERE id = 1 FOR UPDATE`,
-  );
-  return row?.last_seq ?? 0;
-}
-
-export async function advanceSequence(tx: Queryable, lastSeq: number): Promise<void> {
-  await tx.query(sql`UPDATE event_seq SET last_seq = ${lastSeq} WHERE id = 1`);
-}
-
 /** The last seq committed (readable without a lock). */
 export async function lastSequence(db: Queryable): Promise<number> {
   const [row] = await db.query<{ last_seq: number }>(
@@ -75,83 +63,111 @@ export async function lastSequence(db: Queryable): Promise<number> {
   return row?.last_seq ?? 0;
 }
 
-/** Which (device, device event id) pairs are stored already, with their seq. */
-export async function findStored(
-  tx: Queryable,
-  keys: Array<{ device_id: string; device_event_id: string }>,
-): Promise<Array<{ device_id: string; device_event_id: string; seq: number }>> {
-  if (keys.length === 0) return [];
-  return tx.query(sql`
-    SELECT e.device_id, e.device_event_id, e.seq
-    FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(device_id uuid, device_event_id text)
-    JOIN events e ON e.device_id = k.device_id AND e.device_event_id = k.device_event_id`);
+/** What the store answers for each event of a batch, by the event's id. */
+export interface BatchRow {
+  id: string;
+  seq: number;
+  /** Stored before (same device and device event id): `seq` is the first one's. */
+  duplicate: boolean;
+  admin_unit_code: string | null;
+  agency_code: string | null;
+  asset_type: string | null;
 }
 
 /**
- * Inserts events with the seqs given; each takes its asset's unit, agency and
- * type as they are now. Answers what each row got from its asset.
+ * Stores a batch in one statement (one round trip, atomic on its own or in the
+ * caller's transaction), with data-modifying CTEs:
+ *
+ * - `stored`: the events whose (device, device event id) is stored already,
+ *   with their seq. (The batch itself holds no key twice: the writer sees to it.)
+ * - `counter`: advances the sequence counter by the number of new events,
+ *   which locks its row until commit. Every writer takes it, so a higher seq
+ *   never commits before a lower one, across processes; the new events get
+ *   the seqs right after the last one given out, in batch order: dense.
+ * - `ins`: inserts the new events, each with its asset's unit, agency and type
+ *   as they are now. A plain INSERT: should another process have committed the
+ *   same device event between this statement's snapshot and its taking the
+ *   counter lock, the statement fails with unique_violation (23505) and leaves
+ *   nothing behind (no seq is skipped); written again, it sees that event as a
+ *   duplicate. The writer does that.
+ * - `state`: moves each asset's latest state forward: per event type the
+ *   newest event by observed time (a later seq wins a tie), the latest times,
+ *   the highest seq; alert changes (source `rule`) are about an asset, not
+ *   heard from it, and do not count. Against a stored state, per type the
+ *   newer observed time wins, so a late event never hides a newer one.
+ *
+ * Times travel as ISO text, so `latest.*.at` is the text the writer was given.
+ * The same SQL runs on PostgreSQL 15+ and PGlite.
  */
-export async function insertEvents(
-  tx: Queryable,
-  rows: Array<NewEvent & { seq: number }>,
-): Promise<Array<Pick<EventRow, 'seq' | 'admin_unit_code' | 'agency_code' | 'asset_type'>>> {
-  const json = JSON.stringify(
-    rows.map((e) => ({
-      seq: e.seq,
-      id: e.id,
-      device_id: e.deviceId,
-      asset_id: e.assetId,
-      source: e.source,
-      type: e.type,
-      observed_at: e.observedAt.toISOString(),
-      received_at: e.receivedAt.toISOString(),
-      data: e.data,
-      device_event_id: e.deviceEventId,
-    })),
-  );
-  return tx.query(sql`
-    INSERT INTO events (seq, id, device_id, asset_id, source, type, observed_at, received_at, data,
-      device_event_id, admin_unit_code, agency_code, asset_type)
-    SELECT r.seq, r.id, r.device_id, r.asset_id, r.source, r.type, r.observed_at, r.received_at,
-      r.data, r.device_event_id, a.admin_unit_code, a.agency_code, a.type
-    FROM jsonb_to_recordset(${json}::jsonb) AS r(seq bigint, id uuid, device_id uuid, asset_id uuid,
-      source text, type text, observed_at timestamptz, received_at timestamptz, data jsonb,
-      device_event_id text)
-    LEFT JOIN assets a ON a.id = r.asset_id
-    ORDER BY r.seq
-    ON CONFLICT DO NOTHING
-    RETURNING seq, admin_unit_code, agency_code, asset_type`);
-}
-
-export interface StateChange {
-  asset_id: string;
-  last_event_seq: number;
-  last_event_at: string;
-  last_seen_at: string;
-  latest: Record<string, { at: string; seq: number; data: Record<string, unknown> }>;
-}
-
-/**
- * Moves assets' latest state forward: per event type, the newer event (by
- * observed time) wins, so a late event never hides a newer one.
- */
-export async function upsertAssetState(tx: Queryable, changes: StateChange[]): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.query(sql`
-    INSERT INTO asset_state AS s (asset_id, last_event_seq, last_event_at, last_seen_at, latest)
-    SELECT c.asset_id, c.last_event_seq, c.last_event_at, c.last_seen_at, c.latest
-    FROM jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) AS c(asset_id uuid,
-      last_event_seq bigint, last_event_at timestamptz, last_seen_at timestamptz, latest jsonb)
-    WHERE EXISTS (SELECT 1 FROM assets a WHERE a.id = c.asset_id)
-    ON CONFLICT (asset_id) DO UPDATE SET
-      last_event_seq = GREATEST(s.last_event_seq, EXCLUDED.last_event_seq),
-      last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
-      last_seen_at = GREATEST(s.last_seen_at, EXCLUDED.last_seen_at),
-      latest = s.latest || COALESCE((
-        SELECT jsonb_object_agg(n.key, n.value) FROM jsonb_each(EXCLUDED.latest) n
-        WHERE NOT (s.latest ? n.key)
-           OR (s.latest -> n.key ->> 'at')::timestamptz <= (n.value ->> 'at')::timestamptz
-      ), '{}'::jsonb)`);
+export async function storeBatch(db: Queryable, events: readonly NewEvent[]): Promise<BatchRow[]> {
+  const col = <T>(f: (e: NewEvent) => T) => events.map(f);
+  return db.query<BatchRow>(sql`
+    WITH input AS (
+      SELECT r.*, r.observed::timestamptz AS observed_at, r.received::timestamptz AS received_at
+      FROM unnest(
+        ${col((e) => e.id)}::uuid[], ${col((e) => e.deviceId)}::uuid[],
+        ${col((e) => e.assetId)}::uuid[], ${col((e) => e.source)}::text[],
+        ${col((e) => e.type)}::text[], ${col((e) => e.observedAt.toISOString())}::text[],
+        ${col((e) => e.receivedAt.toISOString())}::text[],
+        ${col((e) => JSON.stringify(e.data))}::jsonb[], ${col((e) => e.deviceEventId)}::text[]
+      ) WITH ORDINALITY AS r(id, device_id, asset_id, source, type, observed, received, data,
+        device_event_id, ord)
+    ),
+    stored AS (
+      -- One probe of the unique index per keyed event, whatever the planner thinks of the table.
+      SELECT * FROM (
+        SELECT i.id, (SELECT e.seq FROM events e
+          WHERE e.device_id = i.device_id AND e.device_event_id = i.device_event_id) AS seq
+        FROM input i WHERE i.device_id IS NOT NULL AND i.device_event_id IS NOT NULL
+      ) k WHERE k.seq IS NOT NULL
+    ),
+    fresh AS (
+      SELECT i.*, row_number() OVER (ORDER BY i.ord) AS k FROM input i
+      WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.id = i.id)
+    ),
+    counter AS (
+      UPDATE event_seq SET last_seq = last_seq + (SELECT count(*) FROM fresh) WHERE id = 1
+      RETURNING last_seq - (SELECT count(*) FROM fresh) AS base
+    ),
+    numbered AS (
+      SELECT f.*, c.base + f.k AS seq FROM fresh f CROSS JOIN counter c
+    ),
+    ins AS (
+      INSERT INTO events (seq, id, device_id, asset_id, source, type, observed_at, received_at,
+        data, device_event_id, admin_unit_code, agency_code, asset_type)
+      SELECT n.seq, n.id, n.device_id, n.asset_id, n.source, n.type, n.observed_at,
+        n.received_at, n.data, n.device_event_id, a.admin_unit_code, a.agency_code, a.type
+      FROM numbered n LEFT JOIN assets a ON a.id = n.asset_id
+      ORDER BY n.seq
+      RETURNING id, seq, admin_unit_code, agency_code, asset_type
+    ),
+    state AS (
+      INSERT INTO asset_state AS s (asset_id, last_event_seq, last_event_at, last_seen_at, latest)
+      SELECT x.asset_id, max(x.seq), max(x.observed_at), max(x.received_at),
+        jsonb_object_agg(x.type, jsonb_build_object('at', x.observed, 'seq', x.seq, 'data', x.data))
+          FILTER (WHERE x.newest)
+      FROM (
+        SELECT n.asset_id, n.seq, n.type, n.observed, n.observed_at, n.received_at, n.data,
+          row_number() OVER (PARTITION BY n.asset_id, n.type
+            ORDER BY n.observed_at DESC, n.seq DESC) = 1 AS newest
+        FROM numbered n
+        WHERE n.asset_id IS NOT NULL AND n.source <> 'rule'
+      ) x
+      WHERE EXISTS (SELECT 1 FROM assets a WHERE a.id = x.asset_id)
+      GROUP BY x.asset_id
+      ON CONFLICT (asset_id) DO UPDATE SET
+        last_event_seq = GREATEST(s.last_event_seq, EXCLUDED.last_event_seq),
+        last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at),
+        last_seen_at = GREATEST(s.last_seen_at, EXCLUDED.last_seen_at),
+        latest = s.latest || COALESCE((
+          SELECT jsonb_object_agg(n.key, n.value) FROM jsonb_each(EXCLUDED.latest) n
+          WHERE NOT (s.latest ? n.key)
+             OR (s.latest -> n.key ->> 'at')::timestamptz <= (n.value ->> 'at')::timestamptz
+        ), '{}'::jsonb)
+    )
+    SELECT id, seq, false AS duplicate, admin_unit_code, agency_code, asset_type FROM ins
+    UNION ALL
+    SELECT id, seq, true, NULL, NULL, NULL FROM stored`);
 }
 
 export interface AssetStateRow {

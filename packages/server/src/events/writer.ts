@@ -1,15 +1,19 @@
 /**
  * The one event writer of a process. Callers hand it whole submissions (a
- * request, an MQTT message); it writes queued submissions together, up to
- * `maxBatch` events per transaction, and resolves each caller only after
- * COMMIT. Each transaction first locks the sequence counter, so seq order is
- * commit order across every process on the database, and seqs are dense: the
- * stream can tell a gap from a late message. Stored events go on the bus after
- * commit, in commit order.
+ * request, an MQTT message); it writes queued submissions together, one
+ * statement per batch (a single round trip, its own transaction), and resolves
+ * each caller only after COMMIT. The statement advances the sequence counter,
+ * whose row stays locked until commit, so seq order is commit order across
+ * every process on the database, and seqs are dense: the stream can tell a gap
+ * from a late message. Stored events go on the bus after commit, in commit order.
  *
  * No timer: while one batch is being written the next fills up, so batches grow
- * with load and an idle writer adds no latency. The queue is bounded: when it
- * is full a caller gets `BusyError` at once instead of memory growing.
+ * with load and an idle writer adds no latency. How far they grow is bounded
+ * by time: the writer learns what an event costs on this database and takes
+ * about `targetMs` worth per statement (at most `maxBatch`), so a deep queue
+ * does not make every transaction, and the wait of everything behind it, long.
+ * The queue is bounded: when it is full a caller gets `BusyError` at once
+ * instead of memory growing.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { Gauge } from 'prom-client';
@@ -19,7 +23,7 @@ import { UnavailableError } from '../core/errors.js';
 import type { Metrics } from '../core/metrics.js';
 import type { EventBus } from '../bus/bus.js';
 import * as repo from './events.repo.js';
-import type { NewEvent, StateChange } from './events.repo.js';
+import type { NewEvent } from './events.repo.js';
 
 /** What became of one event: stored with its seq, or a repeat of one stored before. */
 export type WriteOutcome =
@@ -32,10 +36,26 @@ export class BusyError extends UnavailableError {
 }
 
 export interface WriterOptions {
-  /** Events per transaction (a submission is never split, so one may exceed it alone). */
+  /** Events per statement at most (a submission is never split, so one may exceed it alone). */
   maxBatch?: number;
+  /** Events per statement at least, whatever the time target says (when that many wait). */
+  minBatch?: number;
+  /** The time one write statement should take; batches are sized to it. */
+  targetMs?: number;
   /** Events waiting, at most; beyond it callers get BusyError. */
   maxQueue?: number;
+}
+
+export const WRITER_DEFAULTS = {
+  maxBatch: 5000,
+  minBatch: 100,
+  targetMs: 40,
+  maxQueue: 20_000,
+} as const;
+
+/** PostgreSQL's unique_violation: a concurrent writer stored one of these device events first. */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
 interface Pending {
@@ -44,92 +64,68 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Stores events in one transaction (the caller's): dedupe, seq, insert, latest state. */
-export async function storeEvents(
-  tx: Queryable,
-  events: readonly NewEvent[],
-): Promise<{ outcomes: WriteOutcome[]; stored: StoredEvent[] }> {
-  const last = await repo.lockSequence(tx);
-  const keyOf = (deviceId: string, eventId: string) => `${deviceId}\u0000${eventId}`;
-  const keys = events.flatMap((e) =>
-    e.deviceId && e.deviceEventId
-      ? [{ device_id: e.deviceId, device_event_id: e.deviceEventId }]
-      : [],
-  );
-  const seen = new Map<string, number>(
-    (await repo.findStored(tx, keys)).map((r) => [keyOf(r.device_id, r.device_event_id), r.seq]),
-  );
-  const outcomes: WriteOutcome[] = [];
-  const fresh: Array<NewEvent & { seq: number }> = [];
-  let seq = last;
-  for (const e of events) {
-    const key = e.deviceId && e.deviceEventId ? keyOf(e.deviceId, e.deviceEventId) : null;
-    const earlier = key ? seen.get(key) : undefined;
-    if (earlier !== undefined) {
-      outcomes.push({ seq: earlier, duplicate: true });
-      continue;
-    }
-    seq += 1;
-    if (key) seen.set(key, seq);
-    fresh.push({ ...e, seq });
-    outcomes.push({ seq, id: e.id, duplicate: false });
-  }
-  if (fresh.length === 0) return { outcomes, stored: [] };
-  const placed = await repo.insertEvents(tx, fresh);
-  if (placed.length !== fresh.length) {
-    // Cannot happen while every writer holds the counter lock; refuse rather than leave holes.
-    throw new Error(`stored ${placed.length} of ${fresh.length} events; the batch is rolled back`);
-  }
-  await repo.advanceSequence(tx, seq);
-  await repo.upsertAssetState(tx, stateChanges(fresh));
-  const bySeq = new Map(placed.map((p) => [p.seq, p]));
-  const stored = fresh.map((e) => {
-    const p = bySeq.get(e.seq);
-    return repo.toStoredEvent({
-      seq: e.seq,
-      id: e.id,
-      device_id: e.deviceId,
-      asset_id: e.assetId,
-      source: e.source,
-      type: e.type,
-      observed_at: e.observedAt,
-      received_at: e.receivedAt,
-      data: e.data,
-      device_event_id: e.deviceEventId,
-      admin_unit_code: p?.admin_unit_code ?? null,
-      agency_code: p?.agency_code ?? null,
-      asset_type: p?.asset_type ?? null,
-    });
-  });
-  return { outcomes, stored };
+/** A device event's dedupe key, or null when the event has none. */
+function keyOf(e: NewEvent): string | null {
+  return e.deviceId && e.deviceEventId ? `${e.deviceId}\u0000${e.deviceEventId}` : null;
 }
 
-/** Per asset: the newest event of each type in the batch, and the latest times. */
-export function stateChanges(events: ReadonlyArray<NewEvent & { seq: number }>): StateChange[] {
-  const byAsset = new Map<string, StateChange>();
-  for (const e of events) {
-    // Alert changes (source `rule`) are about an asset, not heard from it.
-    if (!e.assetId || e.source === 'rule') continue;
-    const at = e.observedAt.toISOString();
-    const received = e.receivedAt.toISOString();
-    let s = byAsset.get(e.assetId);
-    if (!s) {
-      s = {
-        asset_id: e.assetId,
-        last_event_seq: e.seq,
-        last_event_at: at,
-        last_seen_at: received,
-        latest: {},
-      };
-      byAsset.set(e.assetId, s);
+/**
+ * Stores events atomically in one statement (storeBatch): dedupe, seqs,
+ * insert, latest state; on its own (autocommit) or in the caller's
+ * transaction. A repeat within the events is answered with the first one's
+ * seq, as a repeat of a stored event is.
+ */
+export async function storeEvents(
+  db: Queryable,
+  events: readonly NewEvent[],
+): Promise<{ outcomes: WriteOutcome[]; stored: StoredEvent[] }> {
+  // The first of each key goes to the store; a repeat in the batch takes its answer.
+  const firstOf = new Map<string, number>();
+  const first: number[] = [];
+  const batch: NewEvent[] = [];
+  events.forEach((e, i) => {
+    const key = keyOf(e);
+    const earlier = key === null ? undefined : firstOf.get(key);
+    if (earlier !== undefined) {
+      first.push(earlier);
+      return;
     }
-    s.last_event_seq = Math.max(s.last_event_seq, e.seq);
-    if (at > s.last_event_at) s.last_event_at = at;
-    if (received > s.last_seen_at) s.last_seen_at = received;
-    const prev = s.latest[e.type];
-    if (!prev || prev.at <= at) s.latest[e.type] = { at, seq: e.seq, data: e.data };
+    if (key !== null) firstOf.set(key, i);
+    first.push(i);
+    batch.push(e);
+  });
+  const rows = new Map((await repo.storeBatch(db, batch)).map((r) => [r.id, r]));
+  if (rows.size !== batch.length) {
+    throw new Error(`the store answered for ${rows.size} of ${batch.length} events`);
   }
-  return [...byAsset.values()];
+  const outcomes: WriteOutcome[] = [];
+  const stored: StoredEvent[] = [];
+  events.forEach((e, i) => {
+    const r = rows.get(events[first[i]!]!.id)!;
+    if (r.duplicate || first[i] !== i) {
+      outcomes.push({ seq: r.seq, duplicate: true });
+      return;
+    }
+    outcomes.push({ seq: r.seq, id: e.id, duplicate: false });
+    stored.push(
+      repo.toStoredEvent({
+        seq: r.seq,
+        id: e.id,
+        device_id: e.deviceId,
+        asset_id: e.assetId,
+        source: e.source,
+        type: e.type,
+        observed_at: e.observedAt,
+        received_at: e.receivedAt,
+        data: e.data,
+        device_event_id: e.deviceEventId,
+        admin_unit_code: r.admin_unit_code,
+        agency_code: r.agency_code,
+        asset_type: r.asset_type,
+      }),
+    );
+  });
+  return { outcomes, stored };
 }
 
 export class EventWriter {
@@ -141,10 +137,15 @@ export class EventWriter {
   private finishIdle: () => void = () => undefined;
   private published: Promise<void> = Promise.resolve();
   private readonly maxBatch: number;
+  private readonly minBatch: number;
+  private readonly targetMs: number;
   private readonly maxQueue: number;
+  /** Milliseconds per event of recent statements (a moving average); 0: none measured yet. */
+  private msPerEvent = 0;
   private readonly batchSize;
   private readonly writeSeconds;
   private readonly depth: Gauge;
+  private readonly limitGauge: Gauge;
 
   constructor(
     private readonly db: Db,
@@ -153,12 +154,14 @@ export class EventWriter {
     metrics: Metrics,
     opts: WriterOptions = {},
   ) {
-    this.maxBatch = opts.maxBatch ?? 1000;
-    this.maxQueue = opts.maxQueue ?? 20_000;
+    this.maxBatch = opts.maxBatch ?? WRITER_DEFAULTS.maxBatch;
+    this.minBatch = Math.min(this.maxBatch, opts.minBatch ?? WRITER_DEFAULTS.minBatch);
+    this.targetMs = opts.targetMs ?? WRITER_DEFAULTS.targetMs;
+    this.maxQueue = opts.maxQueue ?? WRITER_DEFAULTS.maxQueue;
     this.batchSize = metrics.histogram({
       name: 'cityops_events_write_batch_size',
       help: 'Events per write transaction',
-      buckets: [1, 5, 20, 50, 100, 250, 500, 1000, 2000],
+      buckets: [1, 5, 20, 50, 100, 250, 500, 1000, 2000, 5000],
     });
     this.writeSeconds = metrics.histogram({
       name: 'cityops_events_write_seconds',
@@ -170,6 +173,12 @@ export class EventWriter {
       help: 'Events waiting to be written',
       registers: [metrics.registry],
       collect: () => this.depth.set(this.queued),
+    });
+    this.limitGauge = new Gauge({
+      name: 'cityops_events_write_batch_limit',
+      help: 'Events the writer takes per transaction now (sized to its time target)',
+      registers: [metrics.registry],
+      collect: () => this.limitGauge.set(this.batchLimit()),
     });
   }
 
@@ -199,13 +208,21 @@ export class EventWriter {
     await this.published;
   }
 
+  /** Events per statement now: what fits the time target, within the bounds. */
+  batchLimit(): number {
+    if (this.msPerEvent <= 0) return this.maxBatch;
+    const fits = Math.floor(this.targetMs / this.msPerEvent);
+    return Math.max(this.minBatch, Math.min(this.maxBatch, fits));
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      const limit = this.batchLimit();
       const batch: Pending[] = [];
       let size = 0;
       while (this.queue.length > 0) {
         const next = this.queue[0]!;
-        if (batch.length > 0 && size + next.events.length > this.maxBatch) break;
+        if (batch.length > 0 && size + next.events.length > limit) break;
         batch.push(this.queue.shift()!);
         size += next.events.length;
       }
@@ -216,23 +233,37 @@ export class EventWriter {
     this.finishIdle();
   }
 
+  /** Learns the cost of an event from a statement's time (small ones say more about overhead). */
+  private learn(events: number, ms: number): void {
+    if (events < 20) return;
+    const sample = ms / events;
+    this.msPerEvent = this.msPerEvent <= 0 ? sample : this.msPerEvent * 0.8 + sample * 0.2;
+  }
+
   private async writeBatch(batch: Pending[]): Promise<void> {
     const events = batch.flatMap((p) => p.events);
-    const timer = this.writeSeconds.startTimer();
-    let result: Awaited<ReturnType<typeof storeEvents>>;
-    try {
-      result = await this.db.transaction((tx) => storeEvents(tx, events));
-    } catch (err) {
-      if (batch.length > 1) {
-        // One bad submission must not fail the others: write each alone.
-        for (const p of batch) await this.writeBatch([p]);
+    let result: Awaited<ReturnType<typeof storeEvents>> | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      const t0 = performance.now();
+      try {
+        result = await storeEvents(this.db, events);
+        const ms = performance.now() - t0;
+        this.writeSeconds.observe(ms / 1000);
+        this.learn(events.length, ms);
+      } catch (err) {
+        // Another process stored one of these device events after this statement
+        // began: nothing was written; again, it is seen as the repeat it is.
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        if (batch.length > 1) {
+          // One bad submission must not fail the others: write each alone.
+          for (const p of batch) await this.writeBatch([p]);
+          return;
+        }
+        this.log.error({ err, events: events.length }, 'event write failed');
+        batch[0]?.reject(err);
         return;
       }
-      this.log.error({ err, events: events.length }, 'event write failed');
-      batch[0]?.reject(err);
-      return;
     }
-    timer();
     this.batchSize.observe(events.length);
     let offset = 0;
     for (const p of batch) {
