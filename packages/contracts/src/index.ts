@@ -10,3 +10,4 @@ export * from './alerts.js';
 export * from './reports.js';
 export * from './dashboards.js';
 export * from './cameras.js';
+export * from './camera-live.js';

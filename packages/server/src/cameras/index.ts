@@ -37,6 +37,7 @@ import type { EventWriter } from '../events/writer.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { RulesService } from '../alerts/rules.service.js';
 import { wallRoutes } from './walls/index.js';
+import { liveCameraRoutes } from './live/index.js';
 
 export { CamerasService, type CameraSource } from './cameras.service.js';
 export { groupKeysOf } from './access.js';
@@ -96,7 +97,7 @@ export function camerasModule(
     canViewSnapshot: (p, id) => cameras.can(p, id, 'snapshot'),
   };
   // Parts built beside this module (./live, ./walls) add theirs here.
-  const parts: CameraRoutes[] = [wallRoutes];
+  const parts: CameraRoutes[] = [wallRoutes, liveCameraRoutes];
   const module: CityOpsModule = {
     name: 'cameras',
     routes: async (app) => {

@@ -4,6 +4,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  videoEnvShape,
+  videoSettingsFrom,
+  secretVideoSettings,
+  type VideoSettings,
+} from '../cameras/live/settings.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -79,6 +85,7 @@ const envSchema = z.object({
   CITYOPS_CAMERA_PROBE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   CITYOPS_CAMERA_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   CITYOPS_CAMERA_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  ...videoEnvShape,
 });
 
 export interface Config {
@@ -126,6 +133,8 @@ export interface Config {
     /** Time allowed to each check of a probe. */
     probeTimeoutMs: number;
   };
+  /** Camera live views: the stream gateway and its limits. */
+  video: VideoSettings;
 }
 
 export class ConfigError extends Error {}
@@ -143,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const secret =
       name.includes('PASSWORD') ||
       name === 'CITYOPS_SECRET_KEY' ||
+      secretVideoSettings.includes(name) ||
       ['CITYOPS_SMTP_URL', 'CITYOPS_S3_URL', 'CITYOPS_SMS_URL'].includes(name);
     const shown = secret || given === undefined ? '' : ` (got "${given}")`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
@@ -197,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       probeConcurrency: e.CITYOPS_CAMERA_PROBE_CONCURRENCY,
       probeTimeoutMs: e.CITYOPS_CAMERA_PROBE_TIMEOUT_MS,
     },
+    video: videoSettingsFrom(e),
   };
 }

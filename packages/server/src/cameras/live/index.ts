@@ -1,0 +1,79 @@
+/**
+ * Camera live views: viewer sessions and the stream gateway (an on-demand
+ * ffmpeg making HLS, or MediaMTX / go2rtc through their HTTP APIs), added to
+ * the cameras module as one of its parts. See live.service.ts for sessions
+ * and audit, ffmpeg.gateway.ts for the built-in gateway.
+ */
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { App } from '../../core/http/app.js';
+import type { Clock } from '../../core/clock.js';
+import type { VideoSettings } from './settings.js';
+import { FfmpegGateway } from './ffmpeg.gateway.js';
+import { ExternalGateway } from './external.gateway.js';
+import { LiveService, type LiveCameras } from './live.service.js';
+import { liveRoutes } from './live.routes.js';
+import type { StreamGateway } from './gateway.js';
+import type { CameraRoutes } from '../index.js';
+
+export { LiveService, LIVE_ACTIONS, type LiveCameras } from './live.service.js';
+export { FfmpegGateway } from './ffmpeg.gateway.js';
+export { ExternalGateway } from './external.gateway.js';
+export { videoEnvShape, videoSettingsFrom, type VideoSettings } from './settings.js';
+
+export interface LiveDeps {
+  video: VideoSettings;
+  dataDir: string;
+  cameras: LiveCameras;
+  clock: Clock;
+  log: FastifyBaseLogger;
+}
+
+/** The gateway the settings name. */
+export function gatewayFor(deps: LiveDeps): StreamGateway {
+  const v = deps.video;
+  const common = {
+    idleMs: v.idleSeconds * 1000,
+    startMs: v.startSeconds * 1000,
+    log: deps.log,
+  };
+  if (v.gateway.kind === 'ffmpeg') {
+    return new FfmpegGateway({
+      ...common,
+      ffmpegPath: v.ffmpegPath,
+      baseDir: path.join(deps.dataDir, 'tmp', 'live'),
+      maxStreams: v.maxStreams,
+    });
+  }
+  return new ExternalGateway(v.gateway.kind, {
+    ...common,
+    apiUrl: v.gateway.apiUrl,
+    publicUrl: v.publicUrl,
+  });
+}
+
+/** Builds the live view service and registers its routes; everything stops with the app. */
+export function registerLive(app: App, deps: LiveDeps, gateway = gatewayFor(deps)): LiveService {
+  const live = new LiveService({
+    cameras: deps.cameras,
+    gateway,
+    clock: deps.clock,
+    log: deps.log,
+    sessionMs: deps.video.sessionSeconds * 1000,
+  });
+  liveRoutes(live, gateway instanceof FfmpegGateway ? gateway : undefined)(app);
+  app.addHook('onClose', () => live.close());
+  return live;
+}
+
+/** The live view part of the cameras module (listed in its `parts`). */
+export const liveCameraRoutes: CameraRoutes = (app, hooks) => {
+  const { config, clock, log } = hooks.ctx;
+  registerLive(app, {
+    video: config.video,
+    dataDir: config.dataDir,
+    cameras: hooks.cameras,
+    clock,
+    log,
+  });
+};
