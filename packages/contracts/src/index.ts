@@ -10,4 +10,5 @@ export * from './alerts.js';
 export * from './reports.js';
 export * from './dashboards.js';
 export * from './cameras.js';
+export * from './camera-walls.js';
 export * from './camera-live.js';
