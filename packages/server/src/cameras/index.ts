@@ -17,6 +17,8 @@
  *   hooks.canViewLive(principal, id) / hooks.canViewSnapshot(principal, id)
  *       → Promise<boolean>, without auditing (to show or hide a button).
  *   hooks.cameras.list(filter, page, scope) → cameras with health (walls).
+ *   hooks.snapshots.get(source, 'full' | 'thumb') → the camera's image, cached
+ *       a few seconds (GET /api/v1/cameras/{id}/snapshot serves it).
  *
  * A part registers its routes by exporting a `CameraRoutes` function,
  * `(app, hooks) => void`, and adding it to `parts` in camerasModule below
@@ -33,6 +35,8 @@ import { grantsRoutes } from './grants.routes.js';
 import { CameraHealthService, type HealthOptions } from './health.js';
 import { healthRoutes } from './health.routes.js';
 import { seedCameraRules } from './rules.js';
+import { SnapshotService, type SnapshotOptions } from './snapshots.js';
+import { snapshotRoutes } from './snapshots.routes.js';
 import type { EventWriter } from '../events/writer.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { RulesService } from '../alerts/rules.service.js';
@@ -45,6 +49,7 @@ export { groupKeysOf } from './access.js';
 export interface CameraHooks {
   ctx: CoreContext;
   cameras: CamerasService;
+  snapshots: SnapshotService;
   canViewLive(principal: Principal, cameraId: string): Promise<boolean>;
   canViewSnapshot(principal: Principal, cameraId: string): Promise<boolean>;
 }
@@ -64,6 +69,7 @@ export interface CamerasOptions {
   health?: Partial<HealthOptions>;
   /** Create the default offline alert rules on start (default true). */
   seedRules?: boolean;
+  snapshots?: Partial<SnapshotOptions>;
 }
 
 export function camerasModule(
@@ -90,9 +96,18 @@ export function camerasModule(
       ...opts.health,
     },
   );
+  const snapshotOptions: SnapshotOptions = {
+    cacheMs: 5000,
+    timeoutMs: c.probeTimeoutMs,
+    maxBytes: 10 * 1024 * 1024,
+    maxEntries: 1000,
+    ...opts.snapshots,
+  };
+  const snapshots = new SnapshotService(snapshotOptions);
   const hooks: CameraHooks = {
     ctx,
     cameras,
+    snapshots,
     canViewLive: (p, id) => cameras.can(p, id, 'live'),
     canViewSnapshot: (p, id) => cameras.can(p, id, 'snapshot'),
   };
@@ -104,6 +119,7 @@ export function camerasModule(
       camerasRoutes(cameras)(app);
       grantsRoutes(grants)(app);
       healthRoutes({ db: ctx.db, clock: ctx.clock, cameras, health })(app);
+      snapshotRoutes(cameras, snapshots, snapshotOptions.cacheMs)(app);
       for (const part of parts) await part(app, hooks);
     },
     start: async () => {
@@ -112,5 +128,5 @@ export function camerasModule(
     },
     stop: () => health.stop(),
   };
-  return { module, service: cameras, grants, health, hooks };
+  return { module, service: cameras, grants, health, snapshots, hooks };
 }
