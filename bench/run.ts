@@ -17,6 +17,7 @@ const scenarios: Scenario[] = [
   ingestScenario,
   streamScenario,
   reportsScenario,
+  (await import('./scenarios/cameras.js')).camerasScenario,
 ];
 
 async function main(): Promise<void> {
