@@ -8,13 +8,13 @@ export type { EventBus, EventHandler, StoredEvent, Unsubscribe } from './bus.js'
 export { InProcessBus } from './in-process.js';
 
 export async function createEventBus(
-  config: Pick<Config, 'natsUrl'>,
+  config: Pick<Config, 'natsUrl' | 'natsPrefix'>,
   log: FastifyBaseLogger,
 ): Promise<EventBus> {
   if (!config.natsUrl) return new InProcessBus(log);
   const { NatsBus } = await import('./nats.js');
   try {
-    return await NatsBus.connect({ url: config.natsUrl, log });
+    return await NatsBus.connect({ url: config.natsUrl, prefix: config.natsPrefix, log });
   } catch (err) {
     throw new Error(
       `CITYOPS_NATS_URL: cannot use NATS JetStream at ${config.natsUrl}: ${(err as Error).message}`,

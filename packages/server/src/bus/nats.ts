@@ -26,9 +26,14 @@ import type { EventBus, EventHandler, StoredEvent, Unsubscribe } from './bus.js'
 export interface NatsBusOptions {
   url: string;
   log: FastifyBaseLogger;
-  /** JetStream stream name (tests use one of their own). */
+  /**
+   * What the names of one CityOps deployment on this NATS start with
+   * (CITYOPS_NATS_PREFIX; default `cityops`): see natsNames.
+   */
+  prefix?: string;
+  /** JetStream stream name, instead of the prefix's (tests use one of their own). */
   stream?: string;
-  /** Subject prefix; messages go to `<subject>.batch`. */
+  /** Subject prefix, instead of the prefix's; messages go to `<subject>.batch`. */
   subject?: string;
   /** How long the stream keeps messages. */
   maxAgeMs?: number;
@@ -64,9 +69,22 @@ export function chunkMessages(events: readonly StoredEvent[], maxBytes = MAX_MES
   return out;
 }
 
-/** A NATS durable name from a group name: letters, digits, `-` and `_` only. */
-function durableName(group: string): string {
-  return `cityops_${group.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+/**
+ * The names a deployment uses on NATS, from its prefix (letters, digits, `-`
+ * and `_`): with the default `cityops`, the stream CITYOPS_EVENTS, subjects
+ * `cityops.events.>` and durable consumers `cityops_<group>` (`cityops_rules`).
+ * Two deployments sharing one NATS server take different prefixes.
+ */
+export function natsNames(prefix = 'cityops') {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(prefix)) {
+    throw new Error(`NATS prefix "${prefix}": 1 to 32 letters, digits, "-" or "_"`);
+  }
+  return {
+    stream: `${prefix.toUpperCase().replace(/-/g, '_')}_EVENTS`,
+    subject: `${prefix}.events`,
+    /** A durable consumer's name from a group name. */
+    durable: (group: string) => `${prefix}_${group.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+  };
 }
 
 export class NatsBus implements EventBus {
@@ -80,14 +98,16 @@ export class NatsBus implements EventBus {
     private readonly jsm: JetStreamManager,
     private readonly stream: string,
     private readonly subject: string,
+    private readonly durableName: (group: string) => string,
     private readonly log: FastifyBaseLogger,
   ) {
     this.watchStatus().catch(() => undefined);
   }
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
-    const stream = opts.stream ?? 'CITYOPS_EVENTS';
-    const subject = opts.subject ?? 'cityops.events';
+    const names = natsNames(opts.prefix);
+    const stream = opts.stream ?? names.stream;
+    const subject = opts.subject ?? names.subject;
     const nc = await connect({
       servers: opts.url,
       name: opts.name ?? 'cityops',
@@ -109,7 +129,7 @@ export class NatsBus implements EventBus {
         // It exists (another process made it): bring its settings up to date.
         await jsm.streams.update(stream, config);
       }
-      return new NatsBus(nc, nc.jetstream(), jsm, stream, subject, opts.log);
+      return new NatsBus(nc, nc.jetstream(), jsm, stream, subject, names.durable, opts.log);
     } catch (err) {
       await nc.close();
       throw err;
@@ -134,7 +154,7 @@ export class NatsBus implements EventBus {
   }
 
   async subscribeQueue(group: string, handler: EventHandler): Promise<Unsubscribe> {
-    const durable = durableName(group);
+    const durable = this.durableName(group);
     try {
       await this.jsm.consumers.info(this.stream, durable);
     } catch {

@@ -33,6 +33,10 @@ const envSchema = z.object({
   CITYOPS_MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']).optional(),
   CITYOPS_MQTT_PORT: port.default(1883),
   CITYOPS_NATS_URL: url(['nats:', 'tls:']).optional(),
+  CITYOPS_NATS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1 to 32 letters, digits, "-" or "_"')
+    .default('cityops'),
   CITYOPS_ADMIN_EMAIL: z.email().default('admin@cityops.local'),
   CITYOPS_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   CITYOPS_DEMO: flag.default(false),
@@ -96,6 +100,8 @@ export interface Config {
   mqttUrl: string | undefined;
   mqttPort: number;
   natsUrl: string | undefined;
+  /** What this deployment's NATS stream, subjects and consumers are named after. */
+  natsPrefix: string;
   adminEmail: string;
   adminPassword: string | undefined;
   demo: boolean;
@@ -173,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mqttUrl: e.CITYOPS_MQTT_URL,
     mqttPort: e.CITYOPS_MQTT_PORT,
     natsUrl: e.CITYOPS_NATS_URL,
+    natsPrefix: e.CITYOPS_NATS_PREFIX,
     adminEmail: e.CITYOPS_ADMIN_EMAIL.toLowerCase(),
     adminPassword: e.CITYOPS_ADMIN_PASSWORD,
     demo: e.CITYOPS_DEMO,
