@@ -105,7 +105,7 @@ const ports = {
   silent: await listen(silent),
 };
 onCommands({
-  cpu: () => tell({ type: 'cpu', seconds: cpuSeconds() } as { type: string; seconds: number }),
+  cpu: () => tell({ type: 'cpu', seconds: cpuSeconds() }),
   exit: () => {
     for (const s of sockets) s.destroy();
   },
