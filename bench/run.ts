@@ -10,6 +10,7 @@ import { assetsScenario } from './scenarios/assets.js';
 import { reportsScenario } from './scenarios/reports.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { streamScenario } from './scenarios/stream.js';
+import { liveScenario } from './scenarios/live.js';
 
 const scenarios: Scenario[] = [
   startupScenario,
@@ -18,6 +19,7 @@ const scenarios: Scenario[] = [
   streamScenario,
   reportsScenario,
   (await import('./scenarios/cameras.js')).camerasScenario,
+  liveScenario,
 ];
 
 async function main(): Promise<void> {

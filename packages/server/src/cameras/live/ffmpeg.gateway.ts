@@ -197,7 +197,8 @@ export class FfmpegGateway implements StreamGateway {
     return [
       ...['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'],
       ...['-rtsp_transport', 'tcp', '-timeout', String(this.opts.startMs * 1000)],
-      ...['-fflags', 'nobuffer', '-probesize', '1000000', '-analyzeduration', '1000000'],
+      // A short probe: the SDP usually names the codec; start-up time is what viewers feel.
+      ...['-fflags', 'nobuffer', '-probesize', '500000', '-analyzeduration', '500000'],
       ...['-i', input],
       ...['-map', '0:v:0', ...video, '-an', '-sn', '-dn'],
       ...['-f', 'hls', '-hls_time', String(seg), '-hls_list_size', '6'],

@@ -32,7 +32,7 @@ export function liveRoutes(live: LiveService, hls: FfmpegGateway | undefined) {
             'stream gateway) and when the viewer session expires unless renewed; 503 when ' +
             'no gateway can serve the stream now. Every call is audited on the camera.',
           params: z.object({ id: z.uuid() }),
-          body: liveStartBodySchema.optional(),
+          body: liveStartBodySchema.nullish(),
           response: { 200: liveSessionSchema },
         },
         config: { access: 'cameras:live' },
