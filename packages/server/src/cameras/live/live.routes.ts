@@ -54,6 +54,7 @@ export function liveRoutes(live: LiveService, hls: FfmpegGateway | undefined) {
           response: { 200: liveRenewalSchema },
         },
         config: { access: 'cameras:live' },
+        logLevel: 'warn',
       },
       (request) => live.renew(principalOf(request), request.params.token),
     );
@@ -67,6 +68,7 @@ export function liveRoutes(live: LiveService, hls: FfmpegGateway | undefined) {
           params: tokenParams,
         },
         config: { access: 'authenticated' },
+        logLevel: 'warn',
       },
       async (request, reply) => {
         await live.stop(principalOf(request), request.params.token);
