@@ -4,6 +4,7 @@ import { defineMessages, mergeMessages } from '../ui/i18n/dictionary';
 import { dashboardMessages } from './messages-dashboards';
 import { opsMessages } from './messages-ops';
 import { reportsMessages } from './reports/messages';
+import { cameraMessages } from './cameras/messages';
 
 const consoleOnly = defineMessages(
   {
@@ -221,9 +222,12 @@ const consoleOnly = defineMessages(
 
 export const consoleMessages = mergeMessages(
   mergeMessages(
-    mergeMessages(mergeMessages(commonMessages, consoleOnly), opsMessages),
-    dashboardMessages,
+    mergeMessages(
+      mergeMessages(mergeMessages(commonMessages, consoleOnly), opsMessages),
+      dashboardMessages,
+    ),
+    reportsMessages,
   ),
-  reportsMessages,
+  cameraMessages,
 );
 export type ConsoleKey = keyof typeof consoleMessages.vi;

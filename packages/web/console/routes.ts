@@ -64,6 +64,21 @@ export const pageRoutes: readonly PageRoute[] = [
     fullScreen: true,
   },
   {
+    path: '/cameras',
+    label: 'nav.cameras',
+    permission: 'cameras:read',
+    icon: '◉',
+    page: lazy(() => import('./cameras/CamerasPage')),
+  },
+  {
+    path: '/camera-wall',
+    label: 'nav.cameraWall',
+    permission: 'cameras:read',
+    icon: '⊞',
+    page: lazy(() => import('./cameras/CameraWallPage')),
+    fullScreen: true,
+  },
+  {
     path: '/admin-units',
     label: 'nav.adminUnits',
     permission: 'admin-units:read',

@@ -7,6 +7,7 @@ import { assetTypeName } from '../components/labels';
 import { useT } from '../i18n';
 import type { LayerStatus } from './use-asset-layers';
 import { AssetIcon } from './AssetIcon';
+import type { FovLayerState } from '../cameras/camera-layer';
 
 export interface LayerPanelProps {
   unitsVisible: boolean;
@@ -22,6 +23,13 @@ export interface LayerPanelProps {
   /** Whether the server has a basemap to offer. */
   serverBasemap: boolean;
   onBasemap: (choice: 'plain' | 'server') => void;
+  /** The cameras' fields of view; absent without the permission to list cameras. */
+  fov?: {
+    visible: boolean;
+    onVisible: (visible: boolean) => void;
+    status: FovLayerState;
+    onRetry: () => void;
+  };
 }
 
 export function LayerPanel(props: LayerPanelProps) {
@@ -105,6 +113,34 @@ export function LayerPanel(props: LayerPanelProps) {
               </div>
             );
           })}
+          {props.fov && (
+            <div className="layer-row-wrap">
+              <label className="layer-row">
+                <input
+                  type="checkbox"
+                  checked={props.fov.visible}
+                  onChange={(e) => props.fov?.onVisible(e.target.checked)}
+                  data-testid="layer-camera-fov"
+                />
+                <span className="swatch swatch-fov" aria-hidden="true" />
+                <span className="layer-name">{t('map.cameraFov')}</span>
+                <span className="layer-meta">
+                  {props.fov.status.state === 'loading' && (
+                    <span className="spinner" aria-hidden="true" />
+                  )}
+                  {props.fov.status.state === 'ready' && fmt.number(props.fov.status.count)}
+                </span>
+              </label>
+              {props.fov.status.state === 'error' && (
+                <div className="layer-error" role="alert">
+                  {t('map.layerError')}{' '}
+                  <button type="button" className="button small" onClick={props.fov.onRetry}>
+                    {t('state.retry')}
+                  </button>
+                </div>
+              )}
+            </div>
+          )}
         </fieldset>
         <div className="legend" aria-label={t('map.legend')} role="group">
           <h3>{t('field.status')}</h3>

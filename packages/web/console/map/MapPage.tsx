@@ -23,6 +23,8 @@ import { useAssetLayers } from './use-asset-layers';
 import { useLiveAssetStatus } from './live-status';
 import { onFocusRequest } from '../live/focus';
 import { useBasemap } from './basemap';
+import { useSession } from '../session';
+import { useCameraFovLayer } from '../cameras/camera-layer';
 
 declare global {
   interface Window {
@@ -39,6 +41,15 @@ type UnitsState =
   | { state: 'error'; error: unknown };
 
 const HIDDEN_KEY = 'cityops.map.hiddenLayers';
+const FOV_KEY = 'cityops.map.cameraFov';
+
+function storedFov(): boolean {
+  try {
+    return localStorage.getItem(FOV_KEY) !== '0';
+  } catch {
+    return true;
+  }
+}
 /** Simplification of boundaries for the map, in degrees (≈ 20 m). */
 const BOUNDARY_TOLERANCE = 0.0002;
 
@@ -68,6 +79,18 @@ export default function MapPage() {
   const [selection, setSelection] = useState<Selection | null>(null);
   const layers = useAssetLayers(cityMap, visible);
   useLiveAssetStatus(cityMap, layers.index);
+  const { can } = useSession();
+  const camerasAllowed = can('cameras:read');
+  const [fovVisible, setFovVisible] = useState(storedFov);
+  const fov = useCameraFovLayer(cityMap, camerasAllowed, fovVisible);
+  const showFov = (on: boolean) => {
+    setFovVisible(on);
+    try {
+      localStorage.setItem(FOV_KEY, on ? '1' : '0');
+    } catch {
+      // Storage disabled: the choice lasts for this page only.
+    }
+  };
   const [basemap, setBasemap] = useBasemap();
   const basemapUrl = basemap === 'server' ? ui.config.basemapUrl : null;
 
@@ -286,6 +309,16 @@ export default function MapPage() {
         basemap={basemapUrl ? 'server' : 'plain'}
         serverBasemap={!!ui.config.basemapUrl}
         onBasemap={setBasemap}
+        {...(camerasAllowed
+          ? {
+              fov: {
+                visible: fovVisible,
+                onVisible: showFov,
+                status: fov.status,
+                onRetry: fov.retry,
+              },
+            }
+          : {})}
       />
       {selection?.kind === 'asset' && (
         <AssetDetails
