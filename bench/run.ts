@@ -10,6 +10,7 @@ import { assetsScenario } from './scenarios/assets.js';
 import { reportsScenario } from './scenarios/reports.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { streamScenario } from './scenarios/stream.js';
+import { consoleScenario } from './scenarios/console.js';
 import { liveScenario } from './scenarios/live.js';
 
 const scenarios: Scenario[] = [
@@ -19,6 +20,7 @@ const scenarios: Scenario[] = [
   streamScenario,
   reportsScenario,
   (await import('./scenarios/cameras.js')).camerasScenario,
+  consoleScenario,
   liveScenario,
 ];
 
