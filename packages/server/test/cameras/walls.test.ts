@@ -9,6 +9,11 @@ import { describeEachDb } from '../support/db.js';
 import { useTestCityOps, type Caller } from '../support/app.js';
 import { createCamera, places, point } from './factories.js';
 
+interface Problem {
+  detail?: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
 describeEachDb('camera walls', (kind) => {
   const app = useTestCityOps(kind);
   let operator: Caller & { id: string };
@@ -98,7 +103,9 @@ describeEachDb('camera walls', (kind) => {
     it('refuses a second wall of the same name for one user, naming the field', async () => {
       const res = await operator.post('/api/v1/cameras/walls', wall({ name: 'Toàn tỉnh' }));
       expect(res.statusCode).toBe(409);
-      expect(res.json().errors).toEqual([{ path: 'name', message: expect.any(String) }]);
+      expect(res.json<Problem>().errors).toEqual([
+        { path: 'name', message: expect.any(String) as string },
+      ]);
     });
 
     it('removes a wall, audited', async () => {
@@ -125,11 +132,11 @@ describeEachDb('camera walls', (kind) => {
     it.each(cases)('%s', async (_label, over, path) => {
       const body = wall(over);
       if ((body.tiles as unknown[])[0] === 'x') body.tiles = [cams[0]!.id, cams[0]!.id];
-      const before = (await operator.get('/api/v1/cameras/walls')).json();
+      const before = (await operator.get('/api/v1/cameras/walls')).json<unknown>();
       const res = await operator.post('/api/v1/cameras/walls', body);
       expect(res.statusCode, res.body).toBe(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      const paths = (res.json().errors as Array<{ path: string }>).map((e) => e.path);
+      const paths = (res.json<Problem>().errors ?? []).map((e) => e.path);
       if (path) expect(paths.some((p) => p === path || p.startsWith(`${path}.`))).toBe(true);
       expect((await operator.get('/api/v1/cameras/walls')).json()).toEqual(before);
     });
@@ -140,7 +147,9 @@ describeEachDb('camera walls', (kind) => {
         wall({ tiles: [cams[0]!.id, '00000000-0000-4000-8000-000000000000'] }),
       );
       expect(res.statusCode).toBe(400);
-      expect(res.json().errors).toEqual([{ path: 'tiles.1', message: expect.any(String) }]);
+      expect(res.json<Problem>().errors).toEqual([
+        { path: 'tiles.1', message: expect.any(String) as string },
+      ]);
     });
 
     it('refuses an asset that is not a camera', async () => {
@@ -157,7 +166,7 @@ describeEachDb('camera walls', (kind) => {
         wall({ tiles: [school.json<Asset>().id] }),
       );
       expect(res.statusCode).toBe(400);
-      expect(res.json().errors[0].path).toBe('tiles.0');
+      expect(res.json<Problem>().errors?.[0]?.path).toBe('tiles.0');
     });
   });
 
@@ -170,7 +179,9 @@ describeEachDb('camera walls', (kind) => {
         wall({ name: 'Xa', tiles: [cams[0]!.id, farCamera.id] }),
       );
       expect(far.statusCode).toBe(400);
-      expect(far.json().errors).toEqual([{ path: 'tiles.1', message: expect.any(String) }]);
+      expect(far.json<Problem>().errors).toEqual([
+        { path: 'tiles.1', message: expect.any(String) as string },
+      ]);
       // The same camera is fine province-wide.
       const wide = await operator.post(
         '/api/v1/cameras/walls',
@@ -186,7 +197,7 @@ describeEachDb('camera walls', (kind) => {
       const byKey = app().as(key.json<{ key: string }>().key);
       const res = await byKey.get('/api/v1/cameras/walls');
       expect(res.statusCode).toBe(403);
-      expect(res.json().detail).toMatch(/signed-in user/);
+      expect(res.json<Problem>().detail).toMatch(/signed-in user/);
     });
 
     it('allows every role that can list cameras', async () => {
