@@ -291,7 +291,11 @@ export const reportSchema = z.object({
 });
 export type Report = z.infer<typeof reportSchema>;
 
-export const reportDetailSchema = reportSchema.extend({ history: z.array(historyEntrySchema) });
+export const reportDetailSchema = reportSchema.extend({
+  history: z.array(historyEntrySchema),
+  /** The actions the caller may take on the report now (what the back office offers). */
+  allowedActions: z.array(z.enum(reportActions)),
+});
 export type ReportDetail = z.infer<typeof reportDetailSchema>;
 
 export const reporterSchema = z.object({
@@ -451,6 +455,8 @@ export const publicReportSchema = z.object({
   location: reportLocationSchema.nullable(),
   address: z.string().nullable(),
   adminUnit: z.string().nullable(),
+  /** The admin unit's names (commune or ward). */
+  unit: refSchema.nullable(),
   agency: refSchema.nullable(),
   answer: answerSchema.nullable(),
   mergedInto: z.string().nullable(),
@@ -480,6 +486,18 @@ export const citizenReportCreatedSchema = z.object({
   report: citizenReportSchema,
   /** For an anonymous report: a citizen token to follow and rate it (keep it; shown once). */
   followToken: z.string().nullable(),
+});
+
+/** Claims anonymous reports (their follow tokens) into the signed-in citizen's account. */
+export const citizenClaimSchema = z
+  .object({ followTokens: z.array(z.string().min(1).max(200)).min(1).max(50) })
+  .strict();
+
+export const citizenClaimResultSchema = z.object({
+  /** Reports now in the account. */
+  reports: z.number().int(),
+  /** Tokens claimed (and revoked). */
+  tokens: z.number().int(),
 });
 
 export const ratingCreateSchema = z

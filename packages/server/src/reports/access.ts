@@ -32,10 +32,15 @@ export function readClause(p: Principal): Sql {
   }
 }
 
-/** What a citizen follows: their own reports and the ones their reports were merged into. */
+/**
+ * What a citizen follows: their own reports, the ones their reports were
+ * merged into, and the ones they chose to follow.
+ */
 export function citizenClause(citizenId: string): Sql {
   return sql`(r.citizen_id = ${citizenId} OR EXISTS (SELECT 1 FROM reports d
-    WHERE d.merged_into = r.id AND d.citizen_id = ${citizenId}))`;
+    WHERE d.merged_into = r.id AND d.citizen_id = ${citizenId})
+    OR EXISTS (SELECT 1 FROM report_followers f
+      WHERE f.report_id = r.id AND f.citizen_id = ${citizenId}))`;
 }
 
 /** Whether the caller may see who sent a report (which it can already read). */

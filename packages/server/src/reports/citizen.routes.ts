@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import {
+  citizenClaimResultSchema,
+  citizenClaimSchema,
   citizenReportCreatedSchema,
   citizenReportCreateSchema,
   citizenReportSchema,
@@ -34,7 +36,9 @@ import { ForbiddenError } from '../core/errors.js';
 import { uploaderOf } from '../files/uploader.js';
 import { historyActorOf } from './history.js';
 import { renameSubmissionErrors } from './errors.js';
+import { ReportFollows } from './follow.js';
 import type { ReportsModuleParts } from './parts.js';
+import type { AdminUnitsService } from '../geo/admin-units.service.js';
 
 const idParams = z.object({ id: reportIdSchema });
 const MAP_LIMIT = 5000;
@@ -53,8 +57,15 @@ const afterOf = (cursor: string | undefined) => {
   return typeof a === 'number' ? a : undefined;
 };
 
-export function citizenRoutes(parts: ReportsModuleParts) {
-  const { citizens, queries, actions, submissions } = parts;
+/** Boundaries for the citizen app's map, made once per level and tolerance for a while. */
+const UNITS_CACHE_MS = 10 * 60_000;
+
+export function citizenRoutes(
+  parts: ReportsModuleParts,
+  geo: Pick<AdminUnitsService, 'featureCollection'>,
+) {
+  const unitLayers = new Map<string, { body: Promise<string>; until: number }>();
+  const { citizens, queries, actions, submissions, follows } = parts;
   return (app: App) => {
     app.post(
       '/api/v1/citizen/otp',
@@ -112,7 +123,11 @@ export function citizenRoutes(parts: ReportsModuleParts) {
           description:
             'Upload photos first (POST /api/v1/files) and give their ids. The point must lie in ' +
             'the province (400 naming `lat` otherwise). `name` and `email` are seen by IOC staff ' +
-            'only. Check GET /api/v1/citizen/reports/nearby first to avoid duplicates.',
+            'only. Check GET /api/v1/citizen/reports/nearby first to avoid duplicates. With an ' +
+            '`Idempotency-Key` header (a random UUID made once per report), sending the same ' +
+            'report again answers the first one (header `Idempotent-Replayed: true`; for an ' +
+            'anonymous report with a new follow token) instead of making a second; the same key ' +
+            'with a different report is refused (409).',
           body: citizenReportCreateSchema,
           response: { 201: citizenReportCreatedSchema },
         },
@@ -122,59 +137,190 @@ export function citizenRoutes(parts: ReportsModuleParts) {
         const p = request.principal;
         const citizen = p?.kind === 'citizen' ? p : null;
         const b = request.body;
+        const rawKey = request.headers['idempotency-key'];
+        const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+        if (key !== undefined) ReportFollows.checkKey(key);
+        const fingerprint = ReportFollows.fingerprint(b);
+        const auditActor = citizen
+          ? actorFrom(request)
+          : {
+              type: 'citizen' as const,
+              id: null,
+              label: 'anonymous citizen',
+              ip: request.ip,
+              requestId: request.id,
+            };
+        /** The answer to a submission made before with the same key. */
+        const replay = async () => {
+          const made = key && (await follows.keyed(key, citizen?.id ?? null, fingerprint));
+          if (!made) return undefined;
+          const token = citizen
+            ? null
+            : await citizens.reissueAnonymous(made.citizenId, auditActor);
+          return reply
+            .status(201)
+            .header('idempotent-replayed', 'true')
+            .send({
+              report: await queries.citizenGet(made.citizenId, made.reportId),
+              followToken: token,
+            });
+        };
+        const replayed = await replay();
+        if (replayed) return replayed;
         let followToken: string | null = null;
         let citizenId = citizen?.id ?? null;
         const anonymous = { type: 'citizen' as const, id: null, name: null, agency: null };
-        const { id } = await renameSubmissionErrors(
-          submissions.submit(
-            {
-              channel: 'citizen_app',
-              categoryCode: b.categoryCode,
-              description: b.description,
-              location: { lat: b.lat, lon: b.lon },
-              address: b.address ?? null,
-              addressId: null,
-              attributes: b.attributes,
-              photoIds: b.photoIds,
-              reporter: {
-                name: b.name ?? null,
-                phone: null,
-                email: b.email ?? null,
-                deviceId: null,
-                accountId: null,
+        let id: number;
+        try {
+          ({ id } = await renameSubmissionErrors(
+            submissions.submit(
+              {
+                channel: 'citizen_app',
+                categoryCode: b.categoryCode,
+                description: b.description,
+                location: { lat: b.lat, lon: b.lon },
+                address: b.address ?? null,
+                addressId: null,
+                attributes: b.attributes,
+                photoIds: b.photoIds,
+                reporter: {
+                  name: b.name ?? null,
+                  phone: null,
+                  email: b.email ?? null,
+                  deviceId: null,
+                  accountId: null,
+                },
+                citizenId,
+                mediaUrl: null,
               },
-              citizenId,
-              mediaUrl: null,
-            },
-            {
-              history: citizen ? historyActorOf(citizen) : anonymous,
-              audit: citizen
-                ? actorFrom(request)
-                : {
-                    type: 'citizen',
-                    id: null,
-                    label: 'anonymous citizen',
-                    ip: request.ip,
-                    requestId: request.id,
-                  },
-              uploader: uploaderOf(citizen),
-              ...(citizen
-                ? {}
-                : {
-                    citizen: async (tx) => {
-                      const s = await citizens.anonymous(tx);
-                      followToken = s.token;
-                      citizenId = s.citizen.id;
-                      return s.citizen.id;
-                    },
-                  }),
-            },
-          ),
-          { category: 'categoryCode', location: 'lat' },
-        );
+              {
+                history: citizen ? historyActorOf(citizen) : anonymous,
+                audit: auditActor,
+                uploader: uploaderOf(citizen),
+                ...(citizen
+                  ? {}
+                  : {
+                      citizen: async (tx) => {
+                        const s = await citizens.anonymous(tx);
+                        followToken = s.token;
+                        citizenId = s.citizen.id;
+                        return s.citizen.id;
+                      },
+                    }),
+                ...(key
+                  ? {
+                      then: (tx, made) =>
+                        follows.remember(tx, key, citizen?.id ?? null, fingerprint, {
+                          reportId: made.id,
+                          citizenId: made.citizenId!,
+                        }),
+                    }
+                  : {}),
+              },
+            ),
+            { category: 'categoryCode', location: 'lat' },
+          ));
+        } catch (err) {
+          // The same key sent twice at once: the second finds the first's report.
+          if ((err as { code?: string }).code === '23505' && key) {
+            const again = await replay();
+            if (again) return again;
+          }
+          throw err;
+        }
         return reply
           .status(201)
           .send({ report: await queries.citizenGet(citizenId!, id), followToken });
+      },
+    );
+
+    app.post(
+      '/api/v1/citizen/reports/:id/follow',
+      {
+        schema: {
+          tags: ['citizen'],
+          summary: 'Follow a report (a merged one: its original); it then shows in my reports',
+          params: idParams,
+          response: { 200: citizenReportSchema },
+        },
+        config: { access: 'authenticated' },
+      },
+      async (request) => {
+        const c = citizenOf(request);
+        const followed = await follows.follow(
+          c.id,
+          actorOf(c, request.ip, request.id),
+          Number(request.params.id),
+        );
+        return queries.citizenGet(c.id, followed);
+      },
+    );
+
+    app.delete(
+      '/api/v1/citizen/reports/:id/follow',
+      {
+        schema: {
+          tags: ['citizen'],
+          summary: 'Stop following a report followed with POST …/follow',
+          params: idParams,
+        },
+        config: { access: 'authenticated' },
+      },
+      async (request, reply) => {
+        const c = citizenOf(request);
+        await follows.unfollow(c.id, actorOf(c, request.ip, request.id), Number(request.params.id));
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      '/api/v1/citizen/claim',
+      {
+        schema: {
+          tags: ['citizen'],
+          summary: 'Move reports sent anonymously (their follow tokens) into my signed-in account',
+          description:
+            'For a citizen signed in by phone. Each token must be the live follow token of an ' +
+            'anonymous report (400 naming `followTokens.<n>` otherwise, and nothing changes); the ' +
+            'reports and follows move to this account and the tokens stop working.',
+          body: citizenClaimSchema,
+          response: { 200: citizenClaimResultSchema },
+        },
+        config: { access: 'authenticated', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      },
+      async (request) => {
+        const c = citizenOf(request);
+        if (!c.phone)
+          throw new ForbiddenError(
+            'Sign in with your phone number first: anonymous reports are claimed into a signed-in account.',
+          );
+        return follows.claim(c.id, actorOf(c, request.ip, request.id), request.body.followTokens);
+      },
+    );
+
+    app.get(
+      '/api/v1/citizen/reports/:id/photos/:fileId',
+      {
+        schema: {
+          tags: ['citizen'],
+          summary: 'A photo of my own report (also before it is verified), or of its answer',
+          params: z.object({ id: reportIdSchema, fileId: z.uuid() }),
+          querystring: z.object({ size: z.enum(['full', 'thumb']).default('full') }).strict(),
+        },
+        config: { access: 'authenticated' },
+      },
+      async (request, reply) => {
+        const c = citizenOf(request);
+        const f = await queries.citizenPhoto(
+          c.id,
+          Number(request.params.id),
+          request.params.fileId,
+          request.query.size,
+        );
+        return reply
+          .type(f.contentType)
+          .header('cache-control', 'private, max-age=3600')
+          .send(f.bytes);
       },
     );
 
@@ -296,6 +442,43 @@ export function citizenRoutes(parts: ReportsModuleParts) {
         config: { access: 'public' },
       },
       (request) => queries.publicGet(Number(request.params.id)),
+    );
+
+    app.get(
+      '/api/v1/citizen/public/units.geojson',
+      {
+        schema: {
+          tags: ['citizen'],
+          summary: 'Boundaries of the province, its districts or its communes, for the public map',
+          description:
+            'A GeoJSON FeatureCollection of the units valid today (properties: code, names, ' +
+            'level), simplified for a phone (default tolerance 0.0005° ≈ 50 m).',
+          querystring: z
+            .object({
+              level: z.enum(['province', 'district', 'commune']).default('commune'),
+              tolerance: z.coerce.number().min(0.0001).max(0.01).default(0.0005),
+            })
+            .strict(),
+        },
+        config: { access: 'public' },
+      },
+      async (request, reply) => {
+        const { level, tolerance } = request.query;
+        const key = `${level}:${tolerance}`;
+        let e = unitLayers.get(key);
+        if (!e || e.until <= Date.now()) {
+          e = {
+            body: geo.featureCollection({ level, tolerance }),
+            until: Date.now() + UNITS_CACHE_MS,
+          };
+          unitLayers.set(key, e);
+          e.body.catch(() => unitLayers.delete(key));
+        }
+        return reply
+          .type('application/geo+json')
+          .header('cache-control', 'public, max-age=3600')
+          .send(await e.body);
+      },
     );
 
     app.get(

@@ -12,7 +12,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Queryable } from '../core/db/db.js';
 import type { Clock } from '../core/clock.js';
-import type { Principal } from '../core/auth/principal.js';
+import type { Actor, Principal } from '../core/auth/principal.js';
 import { hashSecret, newSecret } from '../core/auth/secrets.js';
 import { newId } from '../core/ids.js';
 import {
@@ -158,6 +158,22 @@ export class CitizensService {
     const id = newId();
     await repo.insertAnonymous(tx, id, now);
     return this.newSession(tx, id, null, now);
+  }
+
+  /**
+   * A new token for an anonymous citizen (the answer to a retried anonymous
+   * submission, whose first answer with the token was lost).
+   */
+  async reissueAnonymous(citizenId: string, actor: Actor): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const s = await this.newSession(tx, citizenId, null, this.clock.now());
+      await this.audit.record(tx, actor, {
+        action: 'citizen.token_reissued',
+        entityType: 'citizen',
+        entityId: citizenId,
+      });
+      return s.token;
+    });
   }
 
   private async newSession(tx: Queryable, citizenId: string, phone: string | null, now: Date) {

@@ -21,6 +21,8 @@ import { CitizensService } from './citizens.service.js';
 import { ReportNotifier } from './notify.js';
 import { ReportJobs } from './jobs.js';
 import { ReportStatsService } from './stats.service.js';
+import { ReportFollows } from './follow.js';
+import { UnitNames } from './units.js';
 import { reportsRoutes } from './reports.routes.js';
 import { citizenRoutes } from './citizen.routes.js';
 import { statsRoutes } from './stats.routes.js';
@@ -57,7 +59,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     opts.sms !== undefined ? opts.sms : settings.smsUrl ? new HttpSmsSender(settings.smsUrl) : null;
   const agencies = new AgencyDirectory(deps.listAgencies);
   const categories = new CategoriesService(db, audit, clock, agencies, settings.deadlineDays);
-  const presenter = new ReportPresenter(agencies, categories);
+  const presenter = new ReportPresenter(agencies, categories, new UnitNames(deps.geo));
   const notifier = new ReportNotifier({
     db,
     clock,
@@ -101,6 +103,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     files: deps.files,
     calendar: deps.calendar,
     agencies,
+    follows: new ReportFollows({ db, audit, clock }),
   };
   const module: CityOpsModule = {
     name: 'reports',
@@ -108,7 +111,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
       categoriesRoutes(categories)(app);
       statsRoutes(stats)(app);
       reportsRoutes(parts)(app);
-      citizenRoutes(parts)(app);
+      citizenRoutes(parts, deps.geo)(app);
     },
     start: () => {
       jobs.start(opts.jobsIntervalMs);

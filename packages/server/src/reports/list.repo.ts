@@ -46,15 +46,31 @@ function conditions(f: ResolvedFilter, now: Date): Sql[] {
   return c;
 }
 
-/** A page of reports, newest first (by number), after the given one. */
+export interface ListPage {
+  /** Newest first (by number), after report `after`. */
+  after?: number | undefined;
+  /** Earliest deadline first, after this deadline and number (sort=deadline). */
+  afterDeadline?: { at: Date; id: number } | undefined;
+  sort?: 'newest' | 'deadline';
+  limit: number;
+}
+
+/** A page of reports, newest first (by number) or earliest deadline first. */
 export function listReports(
   db: Queryable,
   f: ResolvedFilter,
   scope: Sql,
-  page: { after?: number | undefined; limit: number },
+  page: ListPage,
   now: Date,
 ): Promise<ReportRow[]> {
   const where = [scope, ...conditions(f, now)];
+  if (page.sort === 'deadline') {
+    const a = page.afterDeadline;
+    if (a) where.push(sql`(r.deadline_at, r.id) > (${a.at}::timestamptz, ${a.id}::bigint)`);
+    return db.query<ReportRow>(sql`
+      SELECT ${reportColumns} FROM reports r WHERE ${join(where, ' AND ')}
+      ORDER BY r.deadline_at, r.id LIMIT ${page.limit}`);
+  }
   if (page.after !== undefined) where.push(sql`r.id < ${page.after}`);
   return db.query<ReportRow>(sql`
     SELECT ${reportColumns} FROM reports r WHERE ${join(where, ' AND ')}

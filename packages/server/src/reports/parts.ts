@@ -10,6 +10,7 @@ import type { ReportStatsService } from './stats.service.js';
 import type { FilesService } from '../files/files.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { AgencyDirectory } from './agencies.js';
+import type { ReportFollows } from './follow.js';
 
 export interface ReportsModuleParts {
   categories: CategoriesService;
@@ -23,4 +24,5 @@ export interface ReportsModuleParts {
   files: FilesService;
   calendar: CalendarService;
   agencies: AgencyDirectory;
+  follows: ReportFollows;
 }

@@ -13,6 +13,7 @@ import type {
   ReportDetail,
   ReportPhoto,
 } from '@cityops/contracts';
+import type { UnitNames } from './units.js';
 import type { AgencyDirectory, AgencyRef } from './agencies.js';
 import type { CategoriesService } from './categories.service.js';
 import type { HistoryRow, PhotoRow, ReportRow } from './reports.repo.js';
@@ -35,6 +36,7 @@ export class ReportPresenter {
   constructor(
     private readonly agencies: AgencyDirectory,
     private readonly categories: CategoriesService,
+    private readonly units: UnitNames,
   ) {}
 
   private async category(code: string): Promise<AgencyRef> {
@@ -131,7 +133,7 @@ export class ReportPresenter {
     photos: PhotoRow[],
     history: HistoryRow[],
     now: Date,
-  ): Promise<ReportDetail> {
+  ): Promise<Omit<ReportDetail, 'allowedActions'>> {
     return {
       ...(await this.staff(r, photos, now)),
       history: await Promise.all(history.map((h) => this.staffHistory(h))),
@@ -182,6 +184,7 @@ export class ReportPresenter {
       location: r.lat === null || r.lon === null ? null : { lat: r.lat, lon: r.lon },
       address: rejected || r.address === null ? null : redactContacts(r.address),
       adminUnit: r.admin_unit,
+      unit: await this.units.ref(r.admin_unit),
       agency: await this.agencies.ref(r.primary_agency),
       answer:
         r.answer_text && r.answered_at

@@ -4,13 +4,14 @@
  * public list, map and details, the citizen's own and followed reports, the
  * nearby-duplicates check, and photos for each audience.
  */
-import type {
-  CitizenReport,
-  PublicReport,
-  Report,
-  ReportDetail,
-  ReportFilter,
-  Reporter,
+import {
+  reportActions,
+  type CitizenReport,
+  type PublicReport,
+  type Report,
+  type ReportDetail,
+  type ReportFilter,
+  type Reporter,
 } from '@cityops/contracts';
 import type { Db } from '../core/db/db.js';
 import type { Clock } from '../core/clock.js';
@@ -20,7 +21,15 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.j
 import type { AuditService } from '../audit/audit.service.js';
 import { unknownUnitCodes, withDescendants } from '../geo/unit-tree.js';
 import type { FilesService } from '../files/files.service.js';
-import { citizenClause, IOC_ROLES, mayReadReporter, readClause } from './access.js';
+import {
+  citizenClause,
+  IOC_ROLES,
+  mayReadReporter,
+  readClause,
+  workflowActorOf,
+} from './access.js';
+import { subjectOf } from './actions.js';
+import { decide } from './workflow.js';
 import { recordStep, historyActorOf, INTERNAL_STEPS } from './history.js';
 import { photosArePublic, type ReportPresenter } from './present.js';
 import * as repo from './reports.repo.js';
@@ -66,11 +75,7 @@ export class ReportQueries {
     );
   }
 
-  async list(
-    p: Principal,
-    filter: ReportFilter,
-    page: { after?: number | undefined; limit: number },
-  ): Promise<Report[]> {
+  async list(p: Principal, filter: ReportFilter, page: lists.ListPage): Promise<Report[]> {
     const now = this.d.clock.now();
     const rows = await lists.listReports(
       this.d.db,
@@ -90,7 +95,7 @@ export class ReportQueries {
   }
 
   async get(p: Principal, id: number): Promise<ReportDetail> {
-    return this.detail(await this.readable(p, id));
+    return this.detail(await this.readable(p, id), p);
   }
 
   /**
@@ -102,15 +107,20 @@ export class ReportQueries {
       (await repo.findReport(this.d.db, id, { where: readClause(p) })) ??
       (await repo.findReport(this.d.db, id));
     if (!r) throw new NotFoundError('Report', String(id));
-    return this.detail(r);
+    return this.detail(r, p);
   }
 
-  private async detail(r: repo.ReportRow): Promise<ReportDetail> {
+  private async detail(r: repo.ReportRow, p: Principal): Promise<ReportDetail> {
     const [photos, history] = await Promise.all([
       this.withPhotos([r]),
       repo.historyOf(this.d.db, [r.id]),
     ]);
-    return this.d.presenter.staffDetail(r, photos, history, this.d.clock.now());
+    const subject = subjectOf(r);
+    const actor = workflowActorOf(p);
+    return {
+      ...(await this.d.presenter.staffDetail(r, photos, history, this.d.clock.now())),
+      allowedActions: reportActions.filter((a) => decide(subject, a, actor).ok),
+    };
   }
 
   /** The reporter's identity, for those allowed; every read is an audit entry on the report. */
@@ -264,6 +274,16 @@ export class ReportQueries {
     const r = await repo.findReport(this.d.db, id);
     const photo = r && (await repo.photoOf(this.d.db, id, fileId));
     if (!r || !photo || (photo.kind === 'report' && !photosArePublic(r)))
+      throw new NotFoundError('Photo', fileId);
+    return this.d.files.read(fileId, variant);
+  }
+
+  /** A photo for a citizen: of their own report (verified or not), else as the public sees it. */
+  async citizenPhoto(citizenId: string, id: number, fileId: string, variant: 'full' | 'thumb') {
+    const r = await repo.findReport(this.d.db, id, { where: citizenClause(citizenId) });
+    const photo = r && (await repo.photoOf(this.d.db, id, fileId));
+    const own = r?.citizen_id === citizenId;
+    if (!r || !photo || (photo.kind === 'report' && !own && !photosArePublic(r)))
       throw new NotFoundError('Photo', fileId);
     return this.d.files.read(fileId, variant);
   }

@@ -60,14 +60,31 @@ export function reportsRoutes(parts: ReportsModuleParts) {
             'the units under it; `agency` matches the primary or a coordinating agency; ' +
             '`overdue=true` keeps unanswered reports past their deadline; `q` searches the text ' +
             'without diacritics (or a report number); `bbox` is minLon,minLat,maxLon,maxLat; ' +
-            '`from`/`to` bound the time received.',
-          querystring: reportFilterSchema.extend(pageQuery),
+            '`from`/`to` bound the time received. `sort=deadline` lists the earliest deadline ' +
+            'first (the overdue on top), else the newest first.',
+          querystring: reportFilterSchema.extend({
+            ...pageQuery,
+            sort: z.enum(['newest', 'deadline']).default('newest'),
+          }),
           response: { 200: pageOf(reportSchema) },
         },
         config: { access: 'reports:read' },
       },
       async (request) => {
-        const { limit, cursor, ...filter } = request.query;
+        const { limit, cursor, sort, ...filter } = request.query;
+        if (sort === 'deadline') {
+          const key = decodeCursor(cursor, 2);
+          if (key && (typeof key[0] !== 'string' || typeof key[1] !== 'number'))
+            throw ValidationError.field('cursor', 'not a cursor this list gave out');
+          const items = await queries.list(principalOf(request), filter, {
+            sort,
+            afterDeadline: key
+              ? { at: new Date(key[0] as string), id: key[1] as number }
+              : undefined,
+            limit: limit + 1,
+          });
+          return pageFrom(items, limit, (r) => [r.deadline, Number(r.id)]);
+        }
         const after = decodeCursor(cursor, 1)?.[0];
         const items = await queries.list(principalOf(request), filter, {
           after: typeof after === 'number' ? after : undefined,

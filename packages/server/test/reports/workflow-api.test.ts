@@ -100,11 +100,18 @@ describeEachDb('reports: workflow through the API', (kind) => {
     });
     expect(r.status).toBe('verified');
     expect(r.suggestedAgency?.code).toBe(WARD_COMMITTEE);
+    // What the back office offers: what this caller may do now.
+    expect(r.allowedActions).toEqual(['reject', 'assign', 'merge']);
     await refused(operator, id, 'verify', {}, 409, /verified cannot be verified/);
 
     r = await act(operator, id, 'assign', { coordinating: ['URENCO-TN', WARD_COMMITTEE] });
     expect(r.primaryAgency?.code).toBe(WARD_COMMITTEE);
     expect(r.coordinatingAgencies.map((a) => a.code)).toEqual(['URENCO-TN']);
+    expect(r.allowedActions).toEqual(['assign']);
+    const asOfficer = (await officer.get(`/api/v1/reports/${id}`)).json<ReportDetail>();
+    expect(asOfficer.allowedActions).toEqual(['start', 'extend', 'return']);
+    const asCoordinator = (await urencoOfficer.get(`/api/v1/reports/${id}`)).json<ReportDetail>();
+    expect(asCoordinator.allowedActions).toEqual([]);
 
     // The coordinating agency sees it but cannot act; the primary one starts it.
     expect((await urencoOfficer.get(`/api/v1/reports/${id}`)).statusCode).toBe(200);

@@ -1,0 +1,89 @@
+/**
+ * What the front ends asked of the API: the queue by deadline (the overdue
+ * on top), keyset-paged; admin unit names in public answers; the public
+ * boundaries layer of the citizen app's map.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import type { PublicReport, Report } from '@cityops/contracts';
+import { describeEachDb } from '../support/db.js';
+import { useTestCityOps, type Caller } from '../support/app.js';
+import { citizenReport, createAgencies, FakeClock, places, tempDataDir } from './harness.js';
+
+describeEachDb('reports: back office queue and public layers', (kind) => {
+  const clock = new FakeClock();
+  const t = useTestCityOps(kind, {
+    clock,
+    env: { CITYOPS_DATA_DIR: tempDataDir(), CITYOPS_TOKEN_TTL_HOURS: '8760' },
+  });
+  let operator: Caller;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    await createAgencies(t().admin);
+    operator = await t().userWith('operator');
+    // Normal (15 working days), urgent (1) and on-the-spot (3) categories, a day apart each.
+    for (const categoryCode of ['other', 'public_security', 'road_damage', 'other']) {
+      const attributes = categoryCode === 'road_damage' ? { hazard_level: 'high' } : {};
+      ids.push((await citizenReport(t().anonymous, { categoryCode, attributes })).report.id);
+      clock.advance(86_400_000);
+    }
+  });
+
+  it('lists the queue by deadline, earliest first, page by page', async () => {
+    const page = async (cursor?: string) => {
+      const res = await operator.get(
+        `/api/v1/reports?sort=deadline&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ items: Report[]; nextCursor: string | null }>();
+    };
+    const first = await page();
+    const second = await page(first.nextCursor!);
+    const all = [...first.items, ...second.items];
+    const deadlines = all.map((r) => r.deadline);
+    expect(deadlines).toEqual([...deadlines].sort());
+    expect(all.map((r) => r.id).sort()).toEqual([...ids].sort());
+    // The urgent report (1 working day) comes first, then the on-the-spot one.
+    expect(all.slice(0, 2).map((r) => r.id)).toEqual([ids[1], ids[2]]);
+    expect(second.nextCursor).toBeNull();
+    // A cursor of the other order is refused, naming it.
+    const newest = (await operator.get('/api/v1/reports?limit=1')).json<{ nextCursor: string }>();
+    const bad = await operator.get(`/api/v1/reports?sort=deadline&cursor=${newest.nextCursor}`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('cursor');
+    const badSort = await operator.get('/api/v1/reports?sort=oldest');
+    expect(badSort.statusCode).toBe(400);
+    expect(badSort.body).toContain('sort');
+  });
+
+  it('names the admin unit in public answers', async () => {
+    const res = await t().anonymous.get(`/api/v1/citizen/public/reports/${ids[0]}`);
+    expect(res.statusCode).toBe(200);
+    const r = res.json<PublicReport>();
+    expect(r.adminUnit).toBe(places.phanDinhPhung.unit);
+    expect(r.unit?.code).toBe(places.phanDinhPhung.unit);
+    expect(r.unit?.nameVi).toMatch(/Phan Đình Phùng/);
+  });
+
+  it('serves the public boundaries of communes and districts as GeoJSON', async () => {
+    const res = await t().anonymous.get('/api/v1/citizen/public/units.geojson');
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/geo\+json/);
+    const fc = res.json<{
+      type: string;
+      features: Array<{ geometry: { type: string }; properties: { code: string } }>;
+    }>();
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.features.length).toBeGreaterThan(50);
+    const ward = fc.features.find((f) => f.properties.code === places.phanDinhPhung.unit);
+    expect(ward?.geometry.type).toMatch(/Polygon/);
+    const provinces = (
+      await t().anonymous.get('/api/v1/citizen/public/units.geojson?level=province')
+    ).json<{ features: unknown[] }>();
+    expect(provinces.features.length).toBeGreaterThanOrEqual(1);
+    expect(provinces.features.length).toBeLessThan(fc.features.length);
+    const bad = await t().anonymous.get('/api/v1/citizen/public/units.geojson?level=hamlet');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('level');
+  });
+});
