@@ -25,9 +25,11 @@ export interface MqttOptions {
 
 export const UPSTREAM_DEFAULTS = {
   connections: 8,
+  inFlight: 100,
   group: 'cityops',
   sessionExpirySeconds: 7 * 24 * 3600,
   maxReconnectMs: 30_000,
+  keepaliveSeconds: 30,
 } as const;
 
 export function mqttModule(

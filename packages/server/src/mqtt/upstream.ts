@@ -11,17 +11,20 @@
  * sessions of one process) split the messages, and messages queued while a
  * process is down reach it when it is back under the same ids.
  *
- * mqtt.js handles one message at a time per connection, and with
- * `customHandleAcks` the PUBACK goes only when our callback runs, after
- * COMMIT; several connections give the event writer concurrent messages to
- * batch. A refused message is acknowledged anyway (MQTT 5 reason code) and
+ * The PUBACK goes only after COMMIT, yet a session has many messages in
+ * flight (up to `inFlight`, the Receive Maximum the broker is told): mqtt.js
+ * reads a connection's packets one at a time and would read nothing more (no
+ * other message, no PINGRESP) until a message's acknowledgement callback runs,
+ * so the callback runs at once and the PUBACK it writes is held back until the
+ * message is stored (see holdPubacks). A PUBACK held across a reconnection is
+ * dropped: the broker sends the message again on the new connection. A refused message is acknowledged anyway (MQTT 5 reason code) and
  * counted, or the broker would resend it forever; a message the store cannot
  * take now (busy, database failure) is retried here, unacknowledged, so the
  * broker holds the rest. On stop, a message not yet stored stays unacknowledged
  * and the broker redelivers it after the restart.
  */
 import os from 'node:os';
-import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { FastifyBaseLogger } from 'fastify';
 import type { IngestPipeline } from '../ingest/index.js';
 import { takeMessage, type Refusal } from './intake.js';
@@ -32,14 +35,18 @@ export interface UpstreamOptions {
   url: string;
   /** Base of the client ids; default `?clientId=` of the URL, else `cityops-<host>-<HTTP port>`. */
   clientId?: string;
-  /** MQTT sessions of this process (each takes one message at a time). */
+  /** MQTT sessions of this process. */
   connections: number;
+  /** Messages a session may have unacknowledged (its Receive Maximum, 1–65535). */
+  inFlight: number;
   /** Shared subscription group; every CityOps process of one deployment uses the same. */
   group: string;
   /** How long the broker keeps a session (and queues its messages) while CityOps is away. */
   sessionExpirySeconds: number;
   /** Longest wait between reconnection attempts. */
   maxReconnectMs: number;
+  /** MQTT keep alive: how often the session pings the broker when there is no other traffic. */
+  keepaliveSeconds: number;
 }
 
 /** MQTT 5 PUBACK reason codes for a refused message. */
@@ -67,7 +74,38 @@ interface Session {
   clientId: string;
   subscribed: boolean;
   failures: number;
+  /** Counts the session's connections: a PUBACK is sent only on the connection its message came on. */
+  connection: number;
   timer?: NodeJS.Timeout;
+}
+
+type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: () => void) => void;
+
+/**
+ * Holds back the PUBACKs mqtt.js writes for QoS 1 messages taken by
+ * `customHandleAcks`: mqtt.js writes one as soon as the callback runs and only
+ * then reads the connection's next packet. `holding` gets the packet id just
+ * before the callback; the PUBACK for it is swallowed (its write reported done,
+ * so mqtt.js reads on), and the returned function sends the real one later.
+ * This wraps mqtt.js's internal `_sendPacket` (mqtt 5.x); the upstream tests
+ * fail if that changes.
+ */
+function holdPubacks(client: MqttClient, holding: Set<number>): SendPacket {
+  const internal = client as unknown as { _sendPacket: SendPacket };
+  if (typeof internal._sendPacket !== 'function') {
+    throw new Error('this mqtt.js has no _sendPacket: see holdPubacks in upstream.ts');
+  }
+  const send = internal._sendPacket.bind(client);
+  internal._sendPacket = (packet, cb, ...rest: unknown[]) => {
+    if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+      if (holding.delete(packet.messageId)) {
+        cb?.();
+        return;
+      }
+    }
+    (send as (...a: unknown[]) => void)(packet, cb, ...rest);
+  };
+  return send;
 }
 
 /** The URL without `clientId`, and that id (mqtt.js would let the query override ours). */
@@ -86,7 +124,7 @@ function redacted(url: string): string {
 
 export class UpstreamSubscriber {
   private readonly sessions: Session[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly working = new Set<Promise<void>>();
   private stopping = false;
   private wake: () => void = () => undefined;
   private readonly stopSignal = new Promise<void>((resolve) => (this.wake = resolve));
@@ -131,41 +169,59 @@ export class UpstreamSubscriber {
     this.stopping = true;
     this.wake();
     for (const s of this.sessions) clearTimeout(s.timer);
-    await Promise.all([...this.inFlight]);
+    await Promise.all([...this.working]);
     await Promise.all(
       this.sessions.map((s) => s.client.endAsync(s.client.connected ? false : true)),
     );
   }
 
   private open(url: string, clientId: string): void {
+    const holding = new Set<number>();
     const client = mqtt.connect(url, {
       clientId,
       protocolVersion: 5,
       clean: false,
-      properties: { sessionExpiryInterval: this.opts.sessionExpirySeconds, receiveMaximum: 100 },
-      keepalive: 30,
+      properties: {
+        sessionExpiryInterval: this.opts.sessionExpirySeconds,
+        receiveMaximum: this.opts.inFlight,
+      },
+      keepalive: this.opts.keepaliveSeconds,
       connectTimeout: 10_000,
       reconnectPeriod: 0,
       resubscribe: false,
-      customHandleAcks: (topic, message, _packet, done) => {
-        const work = this.deliver(topic, message).then((code) => {
-          if (code !== null) done(code);
-        });
-        this.inFlight.add(work);
-        void work.finally(() => this.inFlight.delete(work));
+      customHandleAcks: (topic, message, received, done) => {
+        const packet = received as IPublishPacket;
+        const id = packet.messageId;
+        if (packet.qos !== 1 || id === undefined) {
+          // QoS 2 (the subscription asks for 1, so only from an odd broker): the slow way.
+          this.track(this.deliver(topic, message).then((code) => code !== null && done(code)));
+          return;
+        }
+        const connection = session.connection;
+        this.track(
+          this.deliver(topic, message).then((code) => {
+            if (code === null || session.connection !== connection || !client.connected) return;
+            sendPacket({ cmd: 'puback', messageId: id, reasonCode: code } as never);
+          }),
+        );
+        holding.add(id);
+        done(0);
       },
     });
+    const sendPacket = holdPubacks(client, holding);
     // customHandleAcks sees only QoS 1 and 2; QoS 0 messages (heartbeats,
     // counts) arrive as plain 'message' events, stored the same way with no ack.
     client.on('message', (topic, message, packet) => {
       if (packet.qos !== 0) return;
-      const work = this.deliver(topic, message).then(() => undefined);
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
+      this.track(this.deliver(topic, message));
     });
-    const session: Session = { client, clientId, subscribed: false, failures: 0 };
+    const session: Session = { client, clientId, subscribed: false, failures: 0, connection: 0 };
     this.sessions.push(session);
-    client.on('connect', (connack) => this.subscribe(session, connack));
+    client.on('connect', (connack) => {
+      session.connection += 1;
+      holding.clear();
+      this.subscribe(session, connack);
+    });
     client.on('error', (err) => {
       if (session.failures === 0 || session.failures % 10 === 0) {
         this.deps.log.warn({ clientId, err: err.message }, 'MQTT broker connection failed');
@@ -206,6 +262,13 @@ export class UpstreamSubscriber {
         'subscribed to device events on the MQTT broker',
       );
     });
+  }
+
+  /** Keeps a message's work until it is done, so that stop() can wait for it. */
+  private track(work: Promise<unknown>): void {
+    const w = work.then(() => undefined);
+    this.working.add(w);
+    void w.finally(() => this.working.delete(w));
   }
 
   /** Waits, or less when stopping. */
