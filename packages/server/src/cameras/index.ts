@@ -37,6 +37,7 @@ import { healthRoutes } from './health.routes.js';
 import { seedCameraRules } from './rules.js';
 import { SnapshotService, type SnapshotOptions } from './snapshots.js';
 import { snapshotRoutes } from './snapshots.routes.js';
+import { cameraImportRoutes } from './import.routes.js';
 import type { EventWriter } from '../events/writer.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { RulesService } from '../alerts/rules.service.js';
@@ -120,6 +121,7 @@ export function camerasModule(
       grantsRoutes(grants)(app);
       healthRoutes({ db: ctx.db, clock: ctx.clock, cameras, health })(app);
       snapshotRoutes(cameras, snapshots, snapshotOptions.cacheMs)(app);
+      await cameraImportRoutes(deps.assets, ctx.config.importLimit)(app);
       for (const part of parts) await part(app, hooks);
     },
     start: async () => {
