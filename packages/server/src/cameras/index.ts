@@ -38,6 +38,7 @@ import { seedCameraRules } from './rules.js';
 import { SnapshotService, type SnapshotOptions } from './snapshots.js';
 import { snapshotRoutes } from './snapshots.routes.js';
 import { cameraImportRoutes } from './import.routes.js';
+import { onvifRoutes } from './onvif.routes.js';
 import type { EventWriter } from '../events/writer.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { RulesService } from '../alerts/rules.service.js';
@@ -122,6 +123,7 @@ export function camerasModule(
       healthRoutes({ db: ctx.db, clock: ctx.clock, cameras, health })(app);
       snapshotRoutes(cameras, snapshots, snapshotOptions.cacheMs)(app);
       await cameraImportRoutes(deps.assets, ctx.config.importLimit)(app);
+      onvifRoutes(cameras, deps.assets, c.probeTimeoutMs)(app);
       for (const part of parts) await part(app, hooks);
     },
     start: async () => {

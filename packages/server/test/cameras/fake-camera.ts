@@ -252,3 +252,39 @@ function onvifAnswer(body: string, o: FakeCameraOptions, httpPort: number, rtspP
     return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>http://127.0.0.1:${httpPort}/snapshot.jpg</tt:Uri></trt:MediaUri></trt:GetSnapshotUriResponse>`;
   return '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>';
 }
+
+/**
+ * A fake WS-Discovery responder on loopback UDP (no real camera exists here):
+ * answers a Probe for NetworkVideoTransmitter with a ProbeMatch naming the
+ * given device service address, to the sender, relating to its MessageID.
+ */
+export async function startFakeDiscovery(device: {
+  xaddr: string;
+  name: string;
+  hardware: string;
+}): Promise<{ port: number; probes: number; close(): Promise<void> }> {
+  const dgram = await import('node:dgram');
+  const socket = dgram.createSocket('udp4');
+  const state = { probes: 0 };
+  const urn = `urn:uuid:${randomBytes(16)
+    .toString('hex')
+    .replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')}`;
+  socket.on('message', (msg, rinfo) => {
+    const text = msg.toString('utf8');
+    if (!text.includes('Probe') || !text.includes('NetworkVideoTransmitter')) return;
+    state.probes++;
+    const id = /<a:MessageID>([^<]+)<\/a:MessageID>/.exec(text)?.[1] ?? '';
+    const answer = `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><SOAP-ENV:Header><wsa:MessageID>uuid:${randomBytes(8).toString('hex')}</wsa:MessageID><wsa:RelatesTo>${id}</wsa:RelatesTo><wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></SOAP-ENV:Header><SOAP-ENV:Body><d:ProbeMatches><d:ProbeMatch><wsa:EndpointReference><wsa:Address>${urn}</wsa:Address></wsa:EndpointReference><d:Types>dn:NetworkVideoTransmitter</d:Types><d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/name/${encodeURIComponent(device.name)} onvif://www.onvif.org/hardware/${encodeURIComponent(device.hardware)}</d:Scopes><d:XAddrs>${device.xaddr}</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    socket.send(answer, rinfo.port, rinfo.address);
+    // A stray answer to another probe must be ignored by the client.
+    socket.send(answer.replace(id, 'uuid:someone-else'), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return {
+    port: socket.address().port,
+    get probes() {
+      return state.probes;
+    },
+    close: () => new Promise<void>((r) => socket.close(() => r())),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * ONVIF: WS-Discovery and filling in a camera, against a fake ONVIF device
+ * (HTTP SOAP on loopback) and a fake WS-Discovery responder (UDP on loopback),
+ * because no real camera exists here.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Camera } from '@cityops/contracts';
+import { describeEachDb } from '../support/db.js';
+import { useTestCityOps } from '../support/app.js';
+import { createCamera } from './factories.js';
+import { startFakeCamera, startFakeDiscovery, type FakeCamera } from './fake-camera.js';
+import { parseProbeMatches, probeMessage } from '../../src/cameras/onvif.js';
+
+const creds = { username: 'onvif', password: 'Onvif-Secret-8' };
+
+describeEachDb('cameras: ONVIF', (kind) => {
+  const t = useTestCityOps(kind, { env: { CITYOPS_CAMERA_PROBE_TIMEOUT_MS: '1000' } });
+  let fake: FakeCamera;
+  let responder: Awaited<ReturnType<typeof startFakeDiscovery>>;
+
+  beforeAll(async () => {
+    fake = await startFakeCamera({
+      ...creds,
+      scheme: 'digest',
+      manufacturer: 'Dahua',
+      model: 'IPC-HFW',
+    });
+    responder = await startFakeDiscovery({
+      xaddr: fake.onvifUrl,
+      name: 'Cổng UBND',
+      hardware: 'IPC-HFW',
+    });
+  });
+  afterAll(async () => {
+    await responder.close();
+    await fake.close();
+  });
+
+  it('discovers the device on the loopback interface, ignoring answers to other probes', async () => {
+    const res = await t().admin.post('/api/v1/cameras/discover', {
+      interface: 'lo',
+      target: `127.0.0.1:${responder.port}`,
+      timeoutMs: 300,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json<{
+      items: Array<{ xaddrs: string[]; name: string; hardware: string; urn: string }>;
+    }>().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      xaddrs: [fake.onvifUrl],
+      name: 'Cổng UBND',
+      hardware: 'IPC-HFW',
+    });
+    expect(items[0]!.urn).toMatch(/^urn:uuid:/);
+    expect(responder.probes).toBe(1);
+    const bad = await t().admin.post('/api/v1/cameras/discover', { interface: 'no-such-if0' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('interface');
+    const viewer = await t().userWith('viewer');
+    expect((await viewer.post('/api/v1/cameras/discover', {})).statusCode).toBe(403);
+  });
+
+  it('reads a ProbeMatches message and builds a Probe', () => {
+    expect(probeMessage('abc')).toContain('<a:MessageID>uuid:abc</a:MessageID>');
+    expect(parseProbeMatches('<not xml', '1.2.3.4')).toEqual([]);
+  });
+
+  it('fills in vendor, model and the stream, sub-stream and snapshot addresses with the stored credentials', async () => {
+    const { admin } = t();
+    const cam = await createCamera(admin, {
+      properties: { onvifUrl: fake.onvifUrl, ...creds, groups: ['Cổng'] },
+    });
+    const res = await admin.post(`/api/v1/cameras/${cam.id}/onvif`);
+    expect(res.statusCode, res.body).toBe(200);
+    const { camera, device } = res.json<{
+      camera: Camera;
+      device: { profiles: unknown[]; vendor: string };
+    }>();
+    expect(camera.properties).toMatchObject({
+      vendor: 'Dahua',
+      model: 'IPC-HFW',
+      streamUrl: `rtsp://127.0.0.1:${fake.rtspPort}/stream1`,
+      subStreamUrl: `rtsp://127.0.0.1:${fake.rtspPort}/stream2`,
+      snapshotUrl: fake.snapshotUrl,
+      groups: ['Cổng'],
+    });
+    expect(camera.hasCredentials).toBe(true);
+    expect(device.profiles).toHaveLength(2);
+    expect(res.body).not.toContain(creds.password);
+    // The fake checked the WS-Security digest of every call.
+    expect(fake.seen.filter((s) => s.path.startsWith('/onvif/')).every((s) => s.authorized)).toBe(
+      true,
+    );
+    // Then the camera probes online.
+    const probe = await admin.post(`/api/v1/cameras/${cam.id}/probe`);
+    expect(probe.json<{ status: string }>().status).toBe('online');
+  });
+
+  it('says why when the device refuses the credentials or there is no ONVIF address', async () => {
+    const { admin } = t();
+    const wrong = await createCamera(admin, {
+      properties: { onvifUrl: fake.onvifUrl, username: 'onvif', password: 'wrong' },
+    });
+    const res = await admin.post(`/api/v1/cameras/${wrong.id}/onvif`);
+    expect(res.statusCode).toBe(503);
+    expect(res.body).not.toContain('127.0.0.1');
+    const none = await createCamera(admin, {});
+    expect((await admin.post(`/api/v1/cameras/${none.id}/onvif`)).statusCode).toBe(409);
+  });
+});
