@@ -1,10 +1,11 @@
 /**
- * Photo uploads: the type read from the bytes (JPEG, PNG, WebP; anything else
+ * Photo uploads: the type read from the bytes (JPEG, PNG, WebP, HEIC; anything else
  * 415 whatever its name or declared type), the size limit (413), metadata
  * stripped (a JPEG with GPS EXIF comes out without it), 320-pixel
  * thumbnails, attaching only one's own upload, and the same through the S3
  * store (against the fake S3 server of s3.test.ts).
  */
+import fs from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { UploadedFile } from '@cityops/contracts';
@@ -68,6 +69,30 @@ function suite(kind: Parameters<Parameters<typeof describeEachDb>[1]>[0], store:
       'content-type': 'image/png',
     });
     expect(raw.statusCode, raw.body).toBe(201);
+  });
+
+  it('accepts a real HEIC photo, stored as JPEG without its EXIF', async () => {
+    // fixtures/photo.heic: a 320×240 JPEG with GPS EXIF (jpegWithGps) encoded by libheif's
+    // heif-enc 1.15 (Debian libheif-examples: `heif-enc -q 40 in.jpg -o photo.heic`), EXIF kept.
+    const heic = await fs.readFile(new URL('./fixtures/photo.heic', import.meta.url));
+    expect(heic.subarray(4, 12).toString('latin1')).toBe('ftypheic');
+    expect(heic.includes(CAMERA_MAKE)).toBe(true);
+    // Named and declared as a JPEG: the bytes decide.
+    const res = await upload(heic, 'image/jpeg');
+    expect(res.statusCode, res.body).toBe(201);
+    const file = res.json<UploadedFile>();
+    expect(file).toMatchObject({ contentType: 'image/jpeg', width: 320, height: 240 });
+    const stored = await t().cityops.files.service.read(file.id, 'full');
+    const meta = await sharp(stored.bytes).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(meta.exif).toBeUndefined();
+    expect(stored.bytes.includes(CAMERA_MAKE)).toBe(false);
+    const thumb = await t().cityops.files.service.read(file.id, 'thumb');
+    expect((await sharp(thumb.bytes).metadata()).format).toBe('jpeg');
+    // A HEIC header over bytes that are not a HEVC image: refused, not stored.
+    const broken = Buffer.concat([heic.subarray(0, 40), Buffer.alloc(400, 7)]);
+    const bad = await upload(broken, 'image/heic');
+    expect(bad.statusCode, bad.body).toBe(415);
   });
 
   it('refuses what is not an image, whatever it claims (415)', async () => {
