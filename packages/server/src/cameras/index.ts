@@ -39,6 +39,8 @@ import { SnapshotService, type SnapshotOptions } from './snapshots.js';
 import { snapshotRoutes } from './snapshots.routes.js';
 import { cameraImportRoutes } from './import.routes.js';
 import { onvifRoutes } from './onvif.routes.js';
+import { CameraEvents } from './events.js';
+import { eventsRoutes } from './events.routes.js';
 import type { EventWriter } from '../events/writer.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { RulesService } from '../alerts/rules.service.js';
@@ -106,6 +108,7 @@ export function camerasModule(
     ...opts.snapshots,
   };
   const snapshots = new SnapshotService(snapshotOptions);
+  const events = new CameraEvents(ctx.db, ctx.clock, deps.writer);
   const hooks: CameraHooks = {
     ctx,
     cameras,
@@ -124,6 +127,7 @@ export function camerasModule(
       snapshotRoutes(cameras, snapshots, snapshotOptions.cacheMs)(app);
       await cameraImportRoutes(deps.assets, ctx.config.importLimit)(app);
       onvifRoutes(cameras, deps.assets, c.probeTimeoutMs)(app);
+      eventsRoutes(cameras, events)(app);
       for (const part of parts) await part(app, hooks);
     },
     start: async () => {
@@ -132,5 +136,5 @@ export function camerasModule(
     },
     stop: () => health.stop(),
   };
-  return { module, service: cameras, grants, health, snapshots, hooks };
+  return { module, service: cameras, grants, health, snapshots, events, hooks };
 }
