@@ -18,6 +18,9 @@ import { useTestCityOps } from '../support/app.js';
 import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
 import { ffmpegsWith, waitFor } from '../support/rtsp-tools.js';
 import { createCamera } from './factories.js';
+import { sql } from '../../src/core/db/sql.js';
+import { newId } from '../../src/core/ids.js';
+import { liveServiceOf } from '../../src/cameras/live/index.js';
 
 const PASSWORD = 'cam-Pa55word!';
 
@@ -98,6 +101,30 @@ describeEachDb('camera live view', (kind) => {
     expect(ended.actorId).toBe(op.id);
     expect(ended.after).toMatchObject({ reason: 'stopped', sessionId: started.after!.sessionId });
     expect(typeof ended.after!.durationSeconds).toBe('number');
+    const [row] = await t().cityops.db.query<{ end_reason: string; actor_id: string }>(
+      sql`SELECT end_reason, actor_id FROM camera_live_sessions WHERE id = ${started.after!.sessionId}`,
+    );
+    expect(row).toEqual({ end_reason: 'stopped', actor_id: op.id });
+  });
+
+  it('ends a session a dead server left open, at its expiry, audited once as lost', async () => {
+    const op = await t().userWith('operator');
+    const id = newId();
+    const now = Date.now();
+    await t().cityops.db.query(sql`
+      INSERT INTO camera_live_sessions (id, camera_id, actor_type, actor_id, actor_label, protocol,
+        quality, gateway, started_at, expires_at)
+      VALUES (${id}, ${camera.id}, 'user', ${op.id}, ${op.email}, 'hls', 'main', 'ffmpeg',
+        ${new Date(now - 300_000)}, ${new Date(now - 120_000)})`);
+    const live = liveServiceOf(t().cityops.app)!;
+    expect(await live.sweepLost()).toBeGreaterThanOrEqual(1);
+    expect(await live.sweepLost()).toBe(0);
+    const lost = (await auditOf(camera.id)).filter(
+      (e) => e.action === 'camera.live.ended' && e.after?.sessionId === id,
+    );
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.actorId).toBe(op.id);
+    expect(lost[0]!.after).toMatchObject({ reason: 'lost', durationSeconds: 180 });
   });
 
   it('shares one ffmpeg between viewers; renewal by the owner; expiry ends the session and then the stream', async () => {

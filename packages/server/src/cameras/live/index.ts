@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { App } from '../../core/http/app.js';
 import type { Clock } from '../../core/clock.js';
+import type { Db } from '../../core/db/db.js';
 import type { VideoSettings } from './settings.js';
 import { FfmpegGateway } from './ffmpeg.gateway.js';
 import { ExternalGateway } from './external.gateway.js';
@@ -22,11 +23,20 @@ export { ExternalGateway } from './external.gateway.js';
 export { videoEnvShape, videoSettingsFrom, type VideoSettings } from './settings.js';
 
 export interface LiveDeps {
+  db: Db;
   video: VideoSettings;
   dataDir: string;
   cameras: LiveCameras;
   clock: Clock;
   log: FastifyBaseLogger;
+}
+
+const SWEEP_MS = 60_000;
+const services = new WeakMap<App, LiveService>();
+
+/** The live view service registered on an app (tests, diagnostics). */
+export function liveServiceOf(app: App): LiveService | undefined {
+  return services.get(app);
 }
 
 /** The gateway the settings name. */
@@ -55,6 +65,7 @@ export function gatewayFor(deps: LiveDeps): StreamGateway {
 /** Builds the live view service and registers its routes; everything stops with the app. */
 export function registerLive(app: App, deps: LiveDeps, gateway = gatewayFor(deps)): LiveService {
   const live = new LiveService({
+    db: deps.db,
     cameras: deps.cameras,
     gateway,
     clock: deps.clock,
@@ -62,14 +73,29 @@ export function registerLive(app: App, deps: LiveDeps, gateway = gatewayFor(deps
     sessionMs: deps.video.sessionSeconds * 1000,
   });
   liveRoutes(live, gateway instanceof FfmpegGateway ? gateway : undefined)(app);
-  app.addHook('onClose', () => live.close());
+  // Sessions a server that died left open: closed at start and then every minute.
+  const sweep = () =>
+    void live.sweepLost().catch((err: unknown) => deps.log.error({ err }, 'live sweep failed'));
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook('onReady', () => {
+    sweep();
+    sweeper = setInterval(sweep, SWEEP_MS);
+    sweeper.unref();
+    return Promise.resolve();
+  });
+  app.addHook('onClose', () => {
+    clearInterval(sweeper);
+    return live.close();
+  });
+  services.set(app, live);
   return live;
 }
 
 /** The live view part of the cameras module (listed in its `parts`). */
 export const liveCameraRoutes: CameraRoutes = (app, hooks) => {
-  const { config, clock, log } = hooks.ctx;
+  const { config, clock, log, db } = hooks.ctx;
   registerLive(app, {
+    db,
     video: config.video,
     dataDir: config.dataDir,
     cameras: hooks.cameras,

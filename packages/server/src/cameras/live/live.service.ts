@@ -15,6 +15,8 @@ import { actorOf } from '../../core/auth/principal.js';
 import type { Clock } from '../../core/clock.js';
 import { ForbiddenError, NotFoundError, UnavailableError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import type { Db } from '../../core/db/db.js';
+import * as repo from './live.repo.js';
 import {
   GatewayUnavailableError,
   type LiveProtocol,
@@ -51,7 +53,10 @@ export interface LiveCameras {
   auditOn(actor: Actor, cameraId: string, action: string, after?: unknown): Promise<void>;
 }
 
-export type EndReason = 'stopped' | 'expired' | 'stream-ended' | 'revoked' | 'shutdown';
+export type EndReason = 'stopped' | 'expired' | 'stream-ended' | 'revoked' | 'shutdown' | 'lost';
+
+/** How long after its expiry an open session counts as lost (its server died). */
+const LOST_AFTER_MS = 30_000;
 
 interface Session {
   id: string;
@@ -69,6 +74,7 @@ interface Session {
 }
 
 export interface LiveServiceDeps {
+  db: Db;
   cameras: LiveCameras;
   gateway: StreamGateway;
   clock: Clock;
@@ -154,6 +160,16 @@ export class LiveService {
       expiresAt: new Date(now.getTime() + this.deps.sessionMs),
       timer: setTimeout(() => {}, 0),
     };
+    await repo.insertSession(this.deps.db, {
+      id: session.id,
+      cameraId,
+      actor,
+      protocol: session.protocol,
+      quality,
+      gateway: this.deps.gateway.kind,
+      startedAt: session.startedAt,
+      expiresAt: session.expiresAt,
+    });
     this.arm(session);
     this.byToken.set(session.token, session);
     await this.deps.cameras.auditOn(actor, cameraId, LIVE_ACTIONS.started, {
@@ -180,6 +196,7 @@ export class LiveService {
     }
     s.expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.sessionMs);
     this.arm(s);
+    await repo.renewSession(this.deps.db, s.id, s.expiresAt);
     return { expiresAt: s.expiresAt.toISOString() };
   }
 
@@ -224,15 +241,42 @@ export class LiveService {
     }
     const endedAt = this.deps.clock.now();
     try {
-      await this.deps.cameras.auditOn(s.actor, s.cameraId, LIVE_ACTIONS.ended, {
-        sessionId: s.id,
-        reason,
-        startedAt: s.startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        durationSeconds: Math.round((endedAt.getTime() - s.startedAt.getTime()) / 1000),
-      });
+      if (!(await repo.endSession(this.deps.db, s.id, endedAt, reason))) return;
+      await this.auditEnd(s.actor, s.cameraId, s.id, reason, s.startedAt, endedAt);
     } catch (err) {
-      this.deps.log.error({ err, cameraId: s.cameraId }, 'live view end not audited');
+      this.deps.log.error({ err, cameraId: s.cameraId }, 'live view end not recorded');
     }
+  }
+
+  /**
+   * Ends, at their last expiry, the sessions a server that died left open,
+   * and audits their end (reason `lost`). Any server may run it; each
+   * session is ended once. Answers how many it ended.
+   */
+  async sweepLost(): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - LOST_AFTER_MS);
+    const rows = await repo.endLost(this.deps.db, before);
+    for (const r of rows) {
+      const actor: Actor = { type: r.actor_type, id: r.actor_id, label: r.actor_label ?? '' };
+      await this.auditEnd(actor, r.camera_id, r.id, 'lost', r.started_at, r.ended_at);
+    }
+    return rows.length;
+  }
+
+  private auditEnd(
+    actor: Actor,
+    cameraId: string,
+    sessionId: string,
+    reason: EndReason,
+    startedAt: Date,
+    endedAt: Date,
+  ): Promise<void> {
+    return this.deps.cameras.auditOn(actor, cameraId, LIVE_ACTIONS.ended, {
+      sessionId,
+      reason,
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationSeconds: Math.max(0, Math.round((endedAt.getTime() - startedAt.getTime()) / 1000)),
+    });
   }
 }
