@@ -19,6 +19,7 @@ import { camerasApi, type Camera, type CameraWall } from './api';
 import { healthLabel } from './labels';
 import { LiveView, liveViewAvailable } from './live';
 import { Snapshot } from './Snapshot';
+import { placeCamera, shownTiles, tourPages } from './wall-model';
 import './cameras.css';
 
 const CURRENT_KEY = 'cityops.cameraWall.current';
@@ -127,7 +128,7 @@ export default function CameraWallPage() {
     tourGroup ? camerasApi.all({ group: tourGroup }, signal) : Promise.resolve([] as Camera[]),
   );
   const layout = draft?.layout ?? 4;
-  const pages = draft?.tour ? Math.max(1, Math.ceil((tourCams.data?.length ?? 0) / layout)) : 1;
+  const pages = draft?.tour ? tourPages(tourCams.data?.length ?? 0, layout) : 1;
 
   useEffect(() => setPage(0), [tourGroup, layout]);
   useEffect(() => {
@@ -154,13 +155,8 @@ export default function CameraWallPage() {
     setSaveError(null);
     setDraft({ ...draft, ...patch });
   };
-  const setTile = (i: number, id: string | null) => {
-    const tiles = Array.from({ length: layout }, (_, k) => draft.tiles[k] ?? null);
-    // A camera shows once: taking it to another tile empties its old one.
-    for (let k = 0; k < tiles.length; k++) if (id && tiles[k] === id) tiles[k] = null;
-    tiles[i] = id;
-    change({ tiles });
-  };
+  const setTile = (i: number, id: string | null) =>
+    change({ tiles: placeCamera(layout, draft.tiles, i, id) });
   const open = (id: string) => {
     const w = walls.data?.find((x) => x.id === id);
     if (!w) return;
@@ -208,9 +204,11 @@ export default function CameraWallPage() {
     }
   };
 
-  const shownIds: Array<string | null> = draft.tour
-    ? Array.from({ length: layout }, (_, k) => tourCams.data?.[page * layout + k]?.id ?? null)
-    : Array.from({ length: layout }, (_, k) => draft.tiles[k] ?? null);
+  const shownIds = shownTiles(
+    layout,
+    draft.tiles,
+    draft.tour ? { cameras: (tourCams.data ?? []).map((c) => c.id), page } : null,
+  );
   const side = Math.sqrt(layout);
   const cameraOptions = [...(cams.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
 
