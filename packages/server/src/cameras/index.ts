@@ -41,6 +41,7 @@ import { cameraImportRoutes } from './import.routes.js';
 import { onvifRoutes } from './onvif.routes.js';
 import { CameraEvents } from './events.js';
 import { eventsRoutes } from './events.routes.js';
+import { OnvifEventsService } from './onvif-events.js';
 import type { EventWriter } from '../events/writer.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { RulesService } from '../alerts/rules.service.js';
@@ -73,6 +74,8 @@ export interface CamerasOptions {
   health?: Partial<HealthOptions>;
   /** Create the default offline alert rules on start (default true). */
   seedRules?: boolean;
+  /** Pull ONVIF events of cameras in the background (default: when probing on a schedule). */
+  onvifEvents?: boolean;
   snapshots?: Partial<SnapshotOptions>;
 }
 
@@ -109,6 +112,10 @@ export function camerasModule(
   };
   const snapshots = new SnapshotService(snapshotOptions);
   const events = new CameraEvents(ctx.db, ctx.clock, deps.writer);
+  const onvifEvents = new OnvifEventsService(
+    { cameras, events, log: ctx.log },
+    { timeoutMs: c.probeTimeoutMs, concurrency: c.probeConcurrency, intervalMs: 5000 },
+  );
   const hooks: CameraHooks = {
     ctx,
     cameras,
@@ -133,8 +140,12 @@ export function camerasModule(
     start: async () => {
       if (opts.seedRules !== false) await seedCameraRules(ctx.db, ctx.clock, deps.rules);
       health.start();
+      if (opts.onvifEvents ?? c.probeSeconds > 0) onvifEvents.start();
     },
-    stop: () => health.stop(),
+    stop: async () => {
+      onvifEvents.stop();
+      await health.stop();
+    },
   };
-  return { module, service: cameras, grants, health, snapshots, events, hooks };
+  return { module, service: cameras, grants, health, snapshots, events, onvifEvents, hooks };
 }

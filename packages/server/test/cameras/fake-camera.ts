@@ -36,6 +36,8 @@ export interface FakeCamera {
   /** Requests seen, with whether they carried valid credentials. */
   seen: Array<{ proto: 'rtsp' | 'http'; method: string; path: string; authorized: boolean }>;
   jpeg: Buffer;
+  /** Queues an ONVIF notification for the next PullMessages. */
+  emit(topic: string, item: string, value: string): void;
   set(part: 'rtsp' | 'http', mode: PartMode): void;
   close(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
     .jpeg()
     .toBuffer();
   const sockets = new Set<net.Socket>();
+  const queue: string[] = [];
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   // RTSP: one request at a time per connection.
@@ -157,7 +160,7 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
         if (modes.http === 'slow') await wait(o.slowMs ?? 300);
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const body = Buffer.concat(chunks).toString('utf8');
-        if (path === '/onvif/device_service' || path === '/onvif/media_service') {
+        if (path.startsWith('/onvif/')) {
           const authorized = wsseValid(body, o);
           seen.push({ proto: 'http', method: req.method ?? '', path, authorized });
           res.setHeader('content-type', 'application/soap+xml; charset=utf-8');
@@ -166,6 +169,15 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
             res.end(
               soap(
                 '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>ter:NotAuthorized</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code></SOAP-ENV:Fault>',
+              ),
+            );
+            return;
+          }
+          if (body.includes('PullMessages')) {
+            const messages = queue.splice(0).join('');
+            res.end(
+              soap(
+                `<tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"><tev:CurrentTime>${new Date().toISOString()}</tev:CurrentTime><tev:TerminationTime>${new Date(Date.now() + 600_000).toISOString()}</tev:TerminationTime>${messages}</tev:PullMessagesResponse>`,
               ),
             );
             return;
@@ -225,6 +237,11 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
     httpPort,
     seen,
     jpeg,
+    emit(topic, item, value) {
+      queue.push(
+        `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${topic}</wsnt:Topic><wsnt:Message><tt:Message UtcTime="${new Date().toISOString()}" PropertyOperation="Changed"><tt:Source><tt:SimpleItem Name="VideoSourceConfigurationToken" Value="vsc1"/></tt:Source><tt:Data><tt:SimpleItem Name="${item}" Value="${value}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`,
+      );
+    },
     set: apply,
     async close() {
       for (const s of sockets) s.destroy();
@@ -242,6 +259,8 @@ function onvifAnswer(body: string, o: FakeCameraOptions, httpPort: number, rtspP
     return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${o.manufacturer ?? 'FakeVision'}</tds:Manufacturer><tds:Model>${o.model ?? 'FV-2000'}</tds:Model><tds:FirmwareVersion>1.2.3</tds:FirmwareVersion><tds:SerialNumber>SN123</tds:SerialNumber><tds:HardwareId>HW1</tds:HardwareId></tds:GetDeviceInformationResponse>`;
   if (body.includes('GetCapabilities'))
     return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Media><tt:XAddr>http://127.0.0.1:${httpPort}/onvif/media_service</tt:XAddr></tt:Media><tt:Events><tt:XAddr>http://127.0.0.1:${httpPort}/onvif/event_service</tt:XAddr></tt:Events></tds:Capabilities></tds:GetCapabilitiesResponse>`;
+  if (body.includes('CreatePullPointSubscription'))
+    return `<tev:CreatePullPointSubscriptionResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsa5="http://www.w3.org/2005/08/addressing"><tev:SubscriptionReference><wsa5:Address>http://127.0.0.1:${httpPort}/onvif/pullpoint</wsa5:Address></tev:SubscriptionReference><wsnt:CurrentTime xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2">${new Date().toISOString()}</wsnt:CurrentTime></tev:CreatePullPointSubscriptionResponse>`;
   if (body.includes('GetProfiles'))
     return `<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name></trt:Profiles><trt:Profiles token="sub" fixed="true"><tt:Name>SubStream</tt:Name></trt:Profiles></trt:GetProfilesResponse>`;
   if (body.includes('GetStreamUri')) {

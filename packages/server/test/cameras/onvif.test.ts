@@ -108,4 +108,43 @@ describeEachDb('cameras: ONVIF', (kind) => {
     const none = await createCamera(admin, {});
     expect((await admin.post(`/api/v1/cameras/${none.id}/onvif`)).statusCode).toBe(409);
   });
+
+  it('turns ONVIF PullPoint notifications (motion, tamper) into camera events and alerts', async () => {
+    const { admin, cityops } = t();
+    const cam = await createCamera(admin, { properties: { onvifUrl: fake.onvifUrl, ...creds } });
+    const rule = await admin.post('/api/v1/alert-rules', {
+      name: 'Camera bị che (ONVIF) / Camera tampered (ONVIF)',
+      severity: 'critical',
+      kind: 'match',
+      eventType: 'camera.tamper',
+      assetId: cam.id,
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    await cityops.alerts.engine.start();
+    try {
+      const src = await cityops.cameras.service.loadCameraSource(cam.id, { all: true });
+      expect(await cityops.cameras.onvifEvents.pull(src, 0)).toBe(0);
+      fake.emit('tns1:RuleEngine/CellMotionDetector/Motion', 'IsMotion', 'true');
+      fake.emit('tns1:VideoSource/GlobalSceneChange/ImagingService', 'State', 'true');
+      fake.emit('tns1:Device/Trigger/Relay', 'LogicalState', 'active');
+      expect(await cityops.cameras.onvifEvents.pull(src, 0)).toBe(2);
+      const events = await admin.get(`/api/v1/events?asset=${cam.id}`);
+      const got = events
+        .json<{ items: Array<{ type: string; source: string; data: { active?: boolean } }> }>()
+        .items.filter((e) => e.source === 'onvif');
+      expect(got.map((e) => [e.type, e.data.active]).sort()).toEqual([
+        ['camera.motion', true],
+        ['camera.tamper', true],
+      ]);
+      let alerts: unknown[] = [];
+      for (let i = 0; i < 100 && alerts.length === 0; i++) {
+        alerts = (await admin.get(`/api/v1/alerts?asset=${cam.id}`)).json<{ items: unknown[] }>()
+          .items;
+        if (!alerts.length) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(alerts).toHaveLength(1);
+    } finally {
+      await cityops.alerts.engine.stop();
+    }
+  });
 });
