@@ -63,8 +63,8 @@ async function playHls(
   if (HlsClass.isSupported()) {
     const hls: Hls = new HlsClass({
       // Live edge close, small buffers: this is a camera, not a film.
-      liveSyncDurationCount: 2,
-      liveMaxLatencyDurationCount: 5,
+      liveSyncDurationCount: 3,
+      liveMaxLatencyDurationCount: 10,
       maxBufferLength: 8,
       backBufferLength: 10,
       manifestLoadingMaxRetry: 3,

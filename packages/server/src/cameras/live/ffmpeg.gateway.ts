@@ -38,7 +38,7 @@ export interface FfmpegGatewayOptions {
   /** Time allowed from start to a playlist with a segment. */
   startMs: number;
   log: FastifyBaseLogger;
-  /** Target segment length in seconds (segments are cut at key frames). */
+  /** Segment length in seconds (default 0.5). */
   segmentSeconds?: number;
 }
 
@@ -187,11 +187,11 @@ export class FfmpegGateway implements StreamGateway {
   }
 
   private args(input: string, dir: string, transcode: boolean): string[] {
-    const seg = this.opts.segmentSeconds ?? 1;
+    const seg = this.opts.segmentSeconds ?? 0.5;
     const video = transcode
       ? [
           ...['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency'],
-          ...['-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${seg})`],
+          ...['-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*1)'],
         ]
       : ['-c:v', 'copy'];
     return [
@@ -201,9 +201,12 @@ export class FfmpegGateway implements StreamGateway {
       ...['-fflags', 'nobuffer', '-probesize', '500000', '-analyzeduration', '500000'],
       ...['-i', input],
       ...['-map', '0:v:0', ...video, '-an', '-sn', '-dn'],
-      ...['-f', 'hls', '-hls_time', String(seg), '-hls_list_size', '6'],
+      // Segments cut by time, not at key frames: the first one is ready half a
+      // second after the camera's first key frame instead of a whole GOP later
+      // (hls.js plays segments that do not start with a key frame).
+      ...['-f', 'hls', '-hls_time', String(seg), '-hls_list_size', '12'],
       ...['-hls_delete_threshold', '3', '-hls_allow_cache', '0'],
-      ...['-hls_flags', 'delete_segments+temp_file+independent_segments'],
+      ...['-hls_flags', 'delete_segments+temp_file+split_by_time'],
       ...['-hls_segment_filename', path.join(dir, 'seg%d.ts')],
       path.join(dir, PLAYLIST),
     ];
