@@ -12,7 +12,7 @@ describeEachDb('storage contract', (kind) => {
   beforeAll(async () => {
     t = await openTestDb(kind);
     await t.db.exec(
-      `CREATE TABLE contract_t (id int PRIMARY KEY, n bigint, d date, at timestamptz, j jsonb, g geometry(Point, 4326), tags text[])`,
+      `CREATE TABLE contract_t (id int PRIMARY KEY, n bigint, d date, at timestamptz, j jsonb, g geometry(Point, 4326), tags text[], b bytea)`,
     );
   });
   afterAll(() => t.drop());
@@ -50,6 +50,44 @@ describeEachDb('storage contract', (kind) => {
     expect(row!.tags).toEqual(['a', 'b']);
     expect(row!.count).toBe(1);
     expect(row!.gj).toEqual({ type: 'Point', coordinates: [105.84, 21.59] });
+  });
+
+  it('takes and returns bytes as a Uint8Array', async () => {
+    const bytes = new Uint8Array([0, 1, 127, 128, 255]);
+    // A Buffer too, and one that is a slice of a larger one.
+    const slice = Buffer.from([9, 8, 7, 6, 5, 4]).subarray(1, 3);
+    await t.db.query(sql`INSERT INTO contract_t (id, b) VALUES (2, ${bytes}), (3, ${slice})`);
+    const rows = await t.db.query<{ b: Uint8Array; same: boolean }>(
+      sql`SELECT b, b = ${Buffer.from(bytes)} AS same FROM contract_t WHERE id IN (2, 3) ORDER BY id`,
+    );
+    expect(rows[0]!.b).toBeInstanceOf(Uint8Array);
+    expect([...rows[0]!.b]).toEqual([...bytes]);
+    expect(rows[0]!.same).toBe(true);
+    expect([...rows[1]!.b]).toEqual([8, 7]);
+  });
+
+  it('keeps PostgreSQL error fields on an error inside a transaction', async () => {
+    await t.db.query(sql`INSERT INTO contract_t (id) VALUES (5)`);
+    const err = await t.db
+      .transaction(async (tx) => {
+        await tx.query(sql`INSERT INTO contract_t (id) VALUES (6)`);
+        await tx.query(sql`INSERT INTO contract_t (id) VALUES (5)`);
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & Record<string, unknown>,
+      );
+    // Callers map these to answers (a unique violation is a 409).
+    expect(err).toBeInstanceOf(Error);
+    expect(err!.message).toMatch(/duplicate key value violates unique constraint/);
+    expect(err!.code).toBe('23505');
+    expect(err!.constraint).toBe('contract_t_pkey');
+    expect(err!.table).toBe('contract_t');
+    expect(err!.detail).toBe('Key (id)=(5) already exists.');
+    const ids = await t.db.query<{ id: number }>(
+      sql`SELECT id FROM contract_t WHERE id IN (5, 6) ORDER BY id`,
+    );
+    expect(ids.map((r) => r.id)).toEqual([5]);
   });
 
   it('commits a transaction as a whole and rolls it back on error', async () => {
