@@ -2,7 +2,8 @@
  * Loads the demo city (CITYOPS_DEMO=1, or `cityops seed --demo`) through the
  * services, so that every write is checked and audited as "demo seed":
  * agencies, assets, a device identity for each asset that sends data
- * (devices.ts), the demo's alert rules (rules.ts), then the users. The
+ * (devices.ts), the demo's alert rules (rules.ts), citizen reports in every
+ * status (reports/demo.ts), then the users. The
  * demo is complete once its last user exists; each step skips what a previous,
  * interrupted run already wrote, so a second start creates nothing.
  */
@@ -16,6 +17,7 @@ import { loadDemoInput } from './input.js';
 import { DEMO_MARKER_EMAIL } from './users.js';
 import { demoDeviceAssets, ensureDemoDevices } from './devices.js';
 import { seedDemoRules } from './rules.js';
+import { seedDemoReports } from '../reports/demo.js';
 
 export interface DemoResult {
   /** The users created now, with their passwords (shown once, never logged). */
@@ -25,6 +27,8 @@ export interface DemoResult {
   /** Device identities created for the demo assets that send data (their keys are not kept). */
   devices: number;
   rules: number;
+  /** Citizen reports in every status (reports/demo.ts). */
+  reports: number;
   ms: number;
 }
 
@@ -73,6 +77,14 @@ export async function seedDemo(cityops: CityOps): Promise<DemoResult | null> {
   const rules = await seedDemoRules(cityops, demoActor, senders, {
     silenceEnabled: ctx.config.simulator,
   });
+  const { reports } = await seedDemoReports(
+    ctx,
+    cityops.reports,
+    city.assets
+      .map((a) => a.asset.geometry)
+      .flatMap((g) => (g.type === 'Point' ? [g.coordinates as [number, number]] : [])),
+    demoActor,
+  );
 
   const users: DemoResult['users'] = [];
   for (const plan of city.users) {
@@ -98,10 +110,11 @@ export async function seedDemo(cityops: CityOps): Promise<DemoResult | null> {
       byType: countByType(city.assets),
       devices,
       rules,
+      reports,
       users: users.length,
       ms,
     },
     'demo data loaded',
   );
-  return { users, agencies, assets, devices, rules, ms };
+  return { users, agencies, assets, devices, rules, reports, ms };
 }
