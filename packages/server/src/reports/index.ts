@@ -23,6 +23,8 @@ import { ReportJobs } from './jobs.js';
 import { ReportStatsService } from './stats.service.js';
 import { ReportFollows } from './follow.js';
 import { UnitNames } from './units.js';
+import { ExportLinks } from './export-links.js';
+import { loadSecretKey } from '../core/auth/secret-box.js';
 import { reportsRoutes } from './reports.routes.js';
 import { citizenRoutes } from './citizen.routes.js';
 import { statsRoutes } from './stats.routes.js';
@@ -90,6 +92,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     autoCloseDays: settings.autoCloseDays,
     retentionDays: settings.retentionDays,
   });
+  const exportLinks = new ExportLinks(() => loadSecretKey(config));
   const stats = new ReportStatsService(db, clock, config.timezone, agencies, deps.geo);
   const parts: ReportsModuleParts = {
     categories,
@@ -109,7 +112,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     name: 'reports',
     routes: (app) => {
       categoriesRoutes(categories)(app);
-      statsRoutes(stats)(app);
+      statsRoutes(stats, exportLinks, clock)(app);
       reportsRoutes(parts)(app);
       citizenRoutes(parts, deps.geo)(app);
     },

@@ -1,7 +1,8 @@
 /**
  * What the front ends asked of the API: the queue by deadline (the overdue
  * on top), keyset-paged; admin unit names in public answers; the public
- * boundaries layer of the citizen app's map.
+ * boundaries layer of the citizen app's map; signed, expiring links to the
+ * statistics exports.
  */
 import { beforeAll, expect, it } from 'vitest';
 import type { PublicReport, Report } from '@cityops/contracts';
@@ -85,5 +86,65 @@ describeEachDb('reports: back office queue and public layers', (kind) => {
     const bad = await t().anonymous.get('/api/v1/citizen/public/units.geojson?level=hamlet');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('level');
+  });
+
+  it('gives signed links to the CSV and XLSX exports, which expire', async () => {
+    const q = { groupBy: 'agency', from: '2026-03-01', to: '2026-03-31', lang: 'vi' };
+    const res = await operator.post('/api/v1/reports/stats/export-links', { ...q, format: 'csv' });
+    expect(res.statusCode, res.body).toBe(201);
+    const { url, expiresAt } = res.json<{ url: string; expiresAt: string }>();
+    expect(Date.parse(expiresAt) - clock.now().getTime()).toBe(300_000);
+    // Followed without any token: the same file the operator downloads with theirs.
+    const viaLink = await t().anonymous.get(url);
+    expect(viaLink.statusCode, viaLink.body).toBe(200);
+    expect(viaLink.headers['content-type']).toMatch(/^text\/csv/);
+    expect(viaLink.headers['content-disposition']).toContain('.csv');
+    const direct = await operator.get(
+      `/api/v1/reports/stats.csv?${new URLSearchParams(q).toString()}`,
+    );
+    expect(viaLink.body).toBe(direct.body);
+    // Altered, used for the other format, or expired: gone.
+    const token = new URL(url, 'http://x').searchParams.get('link')!;
+    const [body, sig] = token.split('.');
+    const forged = Buffer.from(
+      Buffer.from(body!, 'base64url')
+        .toString()
+        .replace('"from":"2026-03-01"', '"from":"2020-01-01"'),
+    ).toString('base64url');
+    expect(
+      (await t().anonymous.get(`/api/v1/reports/stats/export.csv?link=${forged}.${sig}`))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await t().anonymous.get(`/api/v1/reports/stats/export.xlsx?link=${token}`)).statusCode,
+    ).toBe(404);
+    const xlsx = await operator.post('/api/v1/reports/stats/export-links', {
+      ...q,
+      format: 'xlsx',
+    });
+    const file = await t().anonymous.get(xlsx.json<{ url: string }>().url);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    clock.advance(301_000);
+    const late = await t().anonymous.get(url);
+    expect(late.statusCode).toBe(404);
+    expect(late.body).toContain('expired');
+    // Bad input is refused when the link is asked for, naming the field.
+    const bad = await operator.post('/api/v1/reports/stats/export-links', {
+      ...q,
+      format: 'pdf',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('format');
+    const backwards = await operator.post('/api/v1/reports/stats/export-links', {
+      ...q,
+      from: '2026-04-01',
+      format: 'csv',
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.body).toContain('to');
+    expect((await t().anonymous.post('/api/v1/reports/stats/export-links', q)).statusCode).toBe(
+      401,
+    );
   });
 });
