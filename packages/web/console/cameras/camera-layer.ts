@@ -35,7 +35,7 @@ export type FovLayerState =
 declare global {
   interface Window {
     /** When the cones were last drawn, and how long fetching and drawing took (for the benchmarks). */
-    __cityopsFov?: { count: number; ms: number };
+    __cityopsFov?: { count: number; ms: number; fetchMs: number };
   }
 }
 
@@ -99,12 +99,17 @@ export function useCameraFovLayer(
       try {
         const [cameras, ok] = await Promise.all([camerasApi.all({}, ctl.signal), cityMap.live()]);
         if (!ok || ctl.signal.aborted) return;
+        const fetchMs = performance.now() - t0;
         const data = cones(cameras);
         const source = ensureLayers(cityMap);
         for (const id of [FOV_FILL, FOV_LINE]) m.setLayoutProperty(id, 'visibility', 'visible');
         await source?.setData(data);
         m.once('idle', () => {
-          window.__cityopsFov = { count: data.features.length, ms: performance.now() - t0 };
+          window.__cityopsFov = {
+            count: data.features.length,
+            ms: performance.now() - t0,
+            fetchMs,
+          };
         });
         if (!ctl.signal.aborted) setStatus({ state: 'ready', count: data.features.length });
       } catch (error) {
