@@ -189,5 +189,5 @@ describe('cameras: credentials never reach the log', () => {
       await cityops.close();
       await testDb.drop();
     }
-  });
+  }, 120_000);
 });
