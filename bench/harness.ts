@@ -31,7 +31,7 @@ export interface Scenario {
 export interface BenchContext {
   quick: boolean;
   postgresUrl: string | undefined;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export function machine() {

@@ -42,11 +42,11 @@ export interface TestCityOps {
   anonymous: Caller;
   admin: Caller;
   /** Creates a user with the role and scope and answers a caller signed in as them. */
-  userWith(
+  userWith: (
     role: Role,
     scope?: { units?: string[]; agencies?: string[] },
-  ): Promise<Caller & { id: string; email: string }>;
-  as(token: string): Caller;
+  ) => Promise<Caller & { id: string; email: string }>;
+  as: (token: string) => Caller;
 }
 
 let userCounter = 0;

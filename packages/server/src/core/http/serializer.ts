@@ -21,5 +21,5 @@ export function compileSerializer({ schema }: { schema: unknown }): Serializer {
     target: 'draft-7',
   }) as Record<string, unknown>;
   delete json.$schema;
-  return fastJson(json as unknown as Parameters<typeof fastJson>[0]) as Serializer;
+  return fastJson(json as unknown as Parameters<typeof fastJson>[0]);
 }
