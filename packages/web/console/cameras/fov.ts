@@ -4,7 +4,7 @@
  * long. Flat-earth offsets: the error is negligible at a few hundred metres.
  */
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
-import type { Camera, CameraHealthStatus } from './api';
+import type { Camera, CameraHealthStatus } from '@cityops/contracts';
 
 export interface Fov {
   bearing: number;

@@ -97,7 +97,7 @@ export function WallMap() {
     let back: number | null = null;
     const off = onFocusRequest((id) => {
       void loadAsset(id).then((a) => {
-        const g = a && isGeometry(a.geometry) ? (a.geometry) : null;
+        const g = a && isGeometry(a.geometry) ? a.geometry : null;
         if (!g) return;
         void cityMap.select(g);
         cityMap.flyTo(g);
