@@ -202,12 +202,15 @@ describe('camera console in the browser', () => {
           timeout: 60_000,
         },
       );
-      await page.evaluate(
-        `(async () => {
+      await page.evaluate(`window.__cityopsMap.jumpTo({ center: [105.849, 21.5942], zoom: 15 })`);
+      // Bounded waits on what is drawn: an 'idle' the map already passed would never come.
+      await page.waitForFunction(
+        `(() => {
           const m = window.__cityopsMap;
-          m.jumpTo({ center: [105.849, 21.5942], zoom: 15 });
-          await new Promise((r) => m.once('idle', r));
+          return m.loaded() && m.queryRenderedFeatures({ layers: ['camera-fov-fill'] }).length >= ${cameras.length};
         })()`,
+        undefined,
+        { timeout: 60_000 },
       );
       const drawn = await page.evaluate<{ cones: string[]; points: string[] }>(`(() => {
         const m = window.__cityopsMap;
@@ -221,7 +224,11 @@ describe('camera console in the browser', () => {
       await screenshot(page, 'cameras-map-fov');
       // Switched off, the cones go.
       await page.getByTestId('layer-camera-fov').uncheck();
-      await page.evaluate(`new Promise((r) => window.__cityopsMap.once('idle', r))`);
+      await page.waitForFunction(
+        `window.__cityopsMap.queryRenderedFeatures({ layers: ['camera-fov-fill'] }).length === 0`,
+        undefined,
+        { timeout: 30_000 },
+      );
       expect(
         await page.evaluate<number>(
           `window.__cityopsMap.queryRenderedFeatures({ layers: ['camera-fov-fill'] }).length`,
