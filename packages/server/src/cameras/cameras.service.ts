@@ -173,7 +173,16 @@ export class CamerasService {
     meta: { ip?: string; requestId?: string } = {},
   ): Promise<CameraSource> {
     const row = await repo.findCamera(this.db, id, principal.scope);
-    if (!row) throw new NotFoundError('Camera', id);
+    if (!row) {
+      // Outside the caller's scope the camera does not exist for them (404),
+      // but an attempt to watch it is still on the camera's record.
+      if (right !== 'manage' && (await repo.findCamera(this.db, id, { all: true }))) {
+        await this.auditOn(actorOf(principal, meta.ip, meta.requestId), id, refusedAction(right), {
+          because: 'outside_scope',
+        });
+      }
+      throw new NotFoundError('Camera', id);
+    }
     const d = await decide(this.db, principal, refOf(row), right);
     if (!d.allowed) {
       if (right !== 'manage') {

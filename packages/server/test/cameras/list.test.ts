@@ -115,6 +115,15 @@ describeEachDb('cameras: list, groups and grants', (kind) => {
     const ward = await t().userWith('operator', { units: [places.giaSang.unit] });
     expect(ids((await ward.get('/api/v1/cameras?limit=1000')).body)).toEqual([inGiaSang.id]);
     expect((await ward.get(`/api/v1/cameras/${inPdp[0]!.id}`)).statusCode).toBe(404);
+    // Watching a camera outside the scope: 404 too, and on the camera's record.
+    const live = await ward.post(`/api/v1/cameras/${inPdp[0]!.id}/live`, {});
+    expect(live.statusCode).toBe(404);
+    const record = await t().admin.get(`/api/v1/audit?entity=${inPdp[0]!.id}`);
+    const refused = record
+      .json<{ items: Array<{ action: string; actorId: string; after: unknown }> }>()
+      .items.filter((e) => e.actorId === ward.id && e.action === 'camera.live.denied');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.after).toMatchObject({ because: 'outside_scope' });
     const groups = (await ward.get('/api/v1/cameras/groups')).json<{ items: CameraGroup[] }>();
     expect(groups.items.every((g) => g.cameras <= 1)).toBe(true);
     expect((await t().anonymous.get('/api/v1/cameras')).statusCode).toBe(401);
