@@ -25,6 +25,7 @@ import * as writerModule from '../../packages/server/src/events/writer.js';
 import type { NewEvent } from '../../packages/server/src/events/events.repo.js';
 import { freshDb } from '../support.js';
 import { loadAverage } from './cpu.js';
+import { plainInsert } from './writer-reference.js';
 
 const SIZES = [100, 250, 500, 1000, 2000];
 
@@ -113,22 +114,7 @@ async function run(kind: 'postgres' | 'pglite', rounds: number): Promise<void> {
 
         const e = batch(size);
         t = performance.now();
-        await b.db.transaction(async (tx) => {
-          const [row] = await tx.query<{ last: number }>(
-            sql`UPDATE event_seq SET last_seq = last_seq + ${e.length} WHERE id = 1 RETURNING last_seq::bigint AS last`,
-          );
-          const first = Number(row!.last) - e.length + 1;
-          await tx.query(sql`
-            INSERT INTO events (seq, id, device_id, asset_id, source, type, observed_at, received_at,
-              data, device_event_id)
-            SELECT * FROM unnest(
-              ${e.map((_, k) => first + k)}::bigint[], ${e.map((x) => x.id)}::uuid[],
-              ${e.map((x) => x.deviceId)}::uuid[], ${e.map((x) => x.assetId)}::uuid[],
-              ${e.map((x) => x.source)}::text[], ${e.map((x) => x.type)}::text[],
-              ${e.map((x) => x.observedAt.toISOString())}::timestamptz[],
-              ${e.map((x) => x.receivedAt.toISOString())}::timestamptz[],
-              ${e.map((x) => JSON.stringify(x.data))}::jsonb[], ${e.map((x) => x.deviceEventId)}::text[])`);
-        });
+        await plainInsert(b.db, e);
         add(`plain INSERT … unnest, ${size}`, performance.now() - t);
       }
     }

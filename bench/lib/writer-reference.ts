@@ -18,6 +18,29 @@ function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
+/**
+ * The raw reference: the events inserted with INSERT … unnest and the
+ * sequence advanced in the same transaction, with none of the writer's work.
+ */
+export async function plainInsert(db: Db, e: NewEvent[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.query<{ last: number }>(
+      sql`UPDATE event_seq SET last_seq = last_seq + ${e.length} WHERE id = 1 RETURNING last_seq::bigint AS last`,
+    );
+    const first = Number(row!.last) - e.length + 1;
+    await tx.query(sql`
+      INSERT INTO events (seq, id, device_id, asset_id, source, type, observed_at, received_at,
+        data, device_event_id)
+      SELECT * FROM unnest(
+        ${e.map((_, k) => first + k)}::bigint[], ${e.map((x) => x.id)}::uuid[],
+        ${e.map((x) => x.deviceId)}::uuid[], ${e.map((x) => x.assetId)}::uuid[],
+        ${e.map((x) => x.source)}::text[], ${e.map((x) => x.type)}::text[],
+        ${e.map((x) => x.observedAt.toISOString())}::timestamptz[],
+        ${e.map((x) => x.receivedAt.toISOString())}::timestamptz[],
+        ${e.map((x) => JSON.stringify(x.data))}::jsonb[], ${e.map((x) => x.deviceEventId)}::text[])`);
+  });
+}
+
 export interface WriterReference {
   /** Milliseconds per transaction of 1,000 events (medians). */
   writerMs: number;
@@ -58,22 +81,7 @@ export async function writerReference(
 
     const e = batch();
     const t1 = performance.now();
-    await db.transaction(async (tx) => {
-      const [row] = await tx.query<{ last: number }>(
-        sql`UPDATE event_seq SET last_seq = last_seq + ${e.length} WHERE id = 1 RETURNING last_seq::bigint AS last`,
-      );
-      const first = Number(row!.last) - e.length + 1;
-      await tx.query(sql`
-        INSERT INTO events (seq, id, device_id, asset_id, source, type, observed_at, received_at,
-          data, device_event_id)
-        SELECT * FROM unnest(
-          ${e.map((_, k) => first + k)}::bigint[], ${e.map((x) => x.id)}::uuid[],
-          ${e.map((x) => x.deviceId)}::uuid[], ${e.map((x) => x.assetId)}::uuid[],
-          ${e.map((x) => x.source)}::text[], ${e.map((x) => x.type)}::text[],
-          ${e.map((x) => x.observedAt.toISOString())}::timestamptz[],
-          ${e.map((x) => x.receivedAt.toISOString())}::timestamptz[],
-          ${e.map((x) => JSON.stringify(x.data))}::jsonb[], ${e.map((x) => x.deviceEventId)}::text[])`);
-    });
+    await plainInsert(db, e);
     raw.push(performance.now() - t1);
   }
   return { writerMs: median(writer), rawMs: median(raw) };

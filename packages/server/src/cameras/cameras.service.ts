@@ -122,6 +122,11 @@ export class CamerasService {
   async loadCameraSource(id: string, scope: Scope): Promise<CameraSource> {
     const row = await repo.findCamera(this.db, id, scope);
     if (!row) throw new NotFoundError('Camera', id);
+    return this.sourceById(id);
+  }
+
+  /** The source of a camera whose scope the caller has already checked. */
+  private async sourceById(id: string): Promise<CameraSource> {
     const [src] = await repo.sourceRows(this.db, { ids: [id], limit: 1 });
     if (!src) throw new NotFoundError('Camera', id);
     return this.sourceOf(src);
@@ -192,7 +197,7 @@ export class CamerasService {
       }
       throw new ForbiddenError(d.detail);
     }
-    return this.loadCameraSource(id, principal.scope);
+    return this.sourceById(id);
   }
 
   /** One audit entry on the camera, in a transaction of its own. */

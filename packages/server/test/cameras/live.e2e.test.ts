@@ -6,37 +6,25 @@
  * with its duration); a camera without a stream address shows the
  * "unavailable" state in Vietnamese, and in English after the switch.
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createCityOps, type CityOps } from '../../src/main.js';
-import { systemActor } from '../../src/core/auth/principal.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { testConfig } from '../support/app.js';
-import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../support/rtsp-tools.js';
-import { launchBrowser, screenshot, watchedPage } from '../e2e/browser.js';
-import { ensureWebBuild } from '../e2e/web-build.js';
+import { screenshot, watchedPage } from '../e2e/browser.js';
+import { startCameraConsole, type CameraConsole } from '../e2e/camera-console.js';
 
 /** The camera panel asks for a snapshot; these test cameras have no snapshot address (409). */
 const SNAPSHOT_409 = / 409 .*\/snapshot\)$/;
 const OPERATOR = { email: 'operator@live.e2e', password: 'operator-password-e2e' };
 
-let testDb: TestDb;
-let cityops: CityOps;
+let e2e: CameraConsole;
+let cityops: CameraConsole['cityops'];
 let base: string;
-let browser: Browser;
-let cam: RtspServer;
-let dataDir: string;
+let browser: CameraConsole['browser'];
+let cam: CameraConsole['cam'];
 const ids: Record<string, string> = {};
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(OPERATOR.email);
-  await page.getByLabel('Mật khẩu').fill(OPERATOR.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await e2e.signIn(page);
 }
 
 async function openCamera(page: Page, name: string): Promise<void> {
@@ -47,57 +35,27 @@ async function openCamera(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cityops-live-e2e-'));
-  cam = await startRtspServer({
-    auth: { scheme: 'digest', username: 'cam', password: 'cam-pw-e2e' },
+  e2e = await startCameraConsole({
+    name: 'live-e2e',
+    operator: OPERATOR,
+    rtsp: { auth: { scheme: 'digest', username: 'cam', password: 'cam-pw-e2e' } },
   });
-  testDb = await openTestDb('pglite');
-  cityops = await createCityOps({
-    config: testConfig({
-      CITYOPS_PORT: '0',
-      CITYOPS_DATA_DIR: dataDir,
-      CITYOPS_VIDEO_IDLE_SECONDS: '0',
-      CITYOPS_CAMERA_PROBE_SECONDS: '0',
-    }),
-    db: testDb.db,
-    log: false,
-  });
-  await cityops.people.users.create(systemActor, {
-    ...OPERATOR,
-    name: 'Operator',
-    role: 'operator',
-    units: [],
-    agencies: [],
-    locale: 'vi',
-  });
+  ({ cityops, base, browser, cam } = e2e);
   for (const [key, properties] of [
     ['live', { streamUrl: cam.url, username: 'cam', password: 'cam-pw-e2e' }],
     ['dark', {}],
   ] as const) {
-    const asset = await cityops.assets.service.create(
-      systemActor,
-      {
-        type: 'camera',
-        code: `CAM-LIVE-${key.toUpperCase()}`,
-        name: `Camera ${key === 'live' ? 'ngã tư Đồng Quang' : 'chưa có luồng'}`,
-        geometry: { type: 'Point', coordinates: [105.8425, 21.5942] },
-        properties: { purpose: 'traffic', ...properties },
-      },
-      { all: true },
-    );
-    ids[key] = asset.id;
+    ids[key] = await e2e.addCamera({
+      code: `CAM-LIVE-${key.toUpperCase()}`,
+      name: `Camera ${key === 'live' ? 'ngã tư Đồng Quang' : 'chưa có luồng'}`,
+      coordinates: [105.8425, 21.5942],
+      properties: { purpose: 'traffic', ...properties },
+    });
   }
-  base = (await cityops.listen()).replace('[::1]', '127.0.0.1');
-  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cityops?.close();
-  await testDb?.drop();
-  await cam?.close();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 describe('camera live view in the browser', () => {

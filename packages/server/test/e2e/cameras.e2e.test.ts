@@ -7,92 +7,48 @@
  * status board; the map draws the cameras and their fields of view; every
  * string switches language.
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sql } from '../../src/core/db/sql.js';
-import { createCityOps, type CityOps } from '../../src/main.js';
-import { systemActor } from '../../src/core/auth/principal.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { testConfig } from '../support/app.js';
-import { startRtspServer, type RtspServer } from '../support/rtsp-server.js';
-import { launchBrowser, screenshot, watchedPage } from './browser.js';
-import { ensureWebBuild } from './web-build.js';
+import { screenshot, watchedPage } from './browser.js';
+import { startCameraConsole, type CameraConsole } from './camera-console.js';
 
 const OPERATOR = { email: 'operator@cameras.e2e', password: 'operator-password-e2e' };
 const SLOW = { timeout: 180_000 };
 
-let testDb: TestDb;
-let cityops: CityOps;
+let e2e: CameraConsole;
+let cityops: CameraConsole['cityops'];
 let base: string;
-let browser: Browser;
-let cam: RtspServer;
-let dataDir: string;
+let browser: CameraConsole['browser'];
 const cameras: Array<{ id: string; name: string }> = [];
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(OPERATOR.email);
-  await page.getByLabel('Mật khẩu').fill(OPERATOR.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await e2e.signIn(page);
   await page.getByRole('navigation', { name: 'Điều hướng chính' }).waitFor();
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cityops-cameras-e2e-'));
-  cam = await startRtspServer({});
-  testDb = await openTestDb('pglite');
-  cityops = await createCityOps({
-    config: testConfig({
-      CITYOPS_PORT: '0',
-      CITYOPS_DATA_DIR: dataDir,
-      CITYOPS_VIDEO_IDLE_SECONDS: '0',
-      CITYOPS_CAMERA_PROBE_SECONDS: '0',
-    }),
-    db: testDb.db,
-    log: false,
-  });
-  await cityops.people.users.create(systemActor, {
-    ...OPERATOR,
-    name: 'Operator',
-    role: 'operator',
-    units: [],
-    agencies: [],
-    locale: 'vi',
-  });
+  e2e = await startCameraConsole({ name: 'cameras-e2e', operator: OPERATOR });
+  ({ cityops, base, browser } = e2e);
   // Four cameras around Phan Đình Phùng, each looking a different way, all on the test stream.
   const names = ['Quảng trường 1', 'Quảng trường 2', 'Chợ Thái', 'Cầu Gia Bảy'];
   for (const [i, name] of names.entries()) {
-    const asset = await cityops.assets.service.create(
-      systemActor,
-      {
-        type: 'camera',
-        code: `CAM-WALL-${i + 1}`,
-        name,
-        geometry: { type: 'Point', coordinates: [105.8425 + i * 0.004, 21.5942] },
-        properties: {
-          purpose: 'security',
-          streamUrl: cam.url,
-          fov: { bearing: i * 90, angle: 70, range: 250 },
-        },
+    const id = await e2e.addCamera({
+      code: `CAM-WALL-${i + 1}`,
+      name,
+      coordinates: [105.8425 + i * 0.004, 21.5942],
+      properties: {
+        purpose: 'security',
+        streamUrl: e2e.cam.url,
+        fov: { bearing: i * 90, angle: 70, range: 250 },
       },
-      { all: true },
-    );
-    cameras.push({ id: asset.id, name });
+    });
+    cameras.push({ id, name });
   }
-  base = (await cityops.listen()).replace('[::1]', '127.0.0.1');
-  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cityops?.close();
-  await testDb?.drop();
-  await cam?.close();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 });
 
 const currentTimes = (page: Page) =>

@@ -5,13 +5,13 @@
  * and per address; the citizen token opens the citizen routes and nothing of
  * the staff's; an anonymous report's follow token works the same way.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyBaseLogger } from 'fastify';
 import { describeEachDb } from '../support/db.js';
-import { useTestCityOps } from '../support/app.js';
+
 import { sql } from '../../src/core/db/sql.js';
 import { CitizensService, normalizePhone } from '../../src/reports/citizens.service.js';
-import { citizenReport, createAgencies, FakeClock, SmsGateway, tempDataDir } from './harness.js';
+import { citizenReport, createAgencies, useCitizenCityOps } from './harness.js';
 
 const MIN = 60_000;
 
@@ -32,17 +32,7 @@ describe('phone numbers', () => {
 });
 
 describeEachDb('reports: citizen sign-in', (kind) => {
-  const clock = new FakeClock();
-  const sms = new SmsGateway();
-  const env: Record<string, string> = {
-    CITYOPS_DATA_DIR: tempDataDir(),
-    CITYOPS_TOKEN_TTL_HOURS: '8760',
-  };
-  beforeAll(async () => {
-    env.CITYOPS_SMS_URL = await sms.start();
-  });
-  afterAll(() => sms.close());
-  const t = useTestCityOps(kind, { clock, env });
+  const { clock, sms, t } = useCitizenCityOps(kind);
   beforeAll(() => createAgencies(t().admin));
 
   const ask = (phone: string, ip = '10.0.0.1') =>

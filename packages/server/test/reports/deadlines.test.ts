@@ -6,10 +6,10 @@
  * the deadline; an answer nobody rates closes itself; personal data is
  * blanked after the retention period; citizens hear of changes by SMS.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Report, ReportDetail } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
-import { useTestCityOps, type Caller } from '../support/app.js';
+import { type Caller } from '../support/app.js';
 import { sql } from '../../src/core/db/sql.js';
 import {
   act,
@@ -17,27 +17,20 @@ import {
   createAgencies,
   FakeClock,
   places,
-  SmsGateway,
-  tempDataDir,
   WARD_COMMITTEE,
+  useCitizenCityOps,
 } from './harness.js';
 
 const DAY = 86_400_000;
 
 describeEachDb('reports: deadlines, escalation, auto-close, retention', (kind) => {
-  const clock = new FakeClock(Date.parse('2026-02-13T03:00:00Z')); // Friday 13/2, 10:00 in Hà Nội
-  const sms = new SmsGateway();
-  const env: Record<string, string> = {
-    CITYOPS_DATA_DIR: tempDataDir(),
-    CITYOPS_TOKEN_TTL_HOURS: '8760',
-    CITYOPS_REPORT_AUTOCLOSE_DAYS: '7',
-    CITYOPS_REPORT_RETENTION_DAYS: '365',
-  };
-  beforeAll(async () => {
-    env.CITYOPS_SMS_URL = await sms.start();
+  const { clock, sms, t } = useCitizenCityOps(kind, {
+    clock: new FakeClock(Date.parse('2026-02-13T03:00:00Z')), // Friday 13/2, 10:00 in Hà Nội
+    env: {
+      CITYOPS_REPORT_AUTOCLOSE_DAYS: '7',
+      CITYOPS_REPORT_RETENTION_DAYS: '365',
+    },
   });
-  afterAll(() => sms.close());
-  const t = useTestCityOps(kind, { clock, env });
   let operator: Caller;
   let supervisor: Caller;
   let officer: Caller;

@@ -4,35 +4,23 @@
  * the duplicate's reporter then follows the original and hears of its
  * changes.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { CitizenReport, ReportDetail } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
-import { useTestCityOps, type Caller } from '../support/app.js';
+import { type Caller } from '../support/app.js';
 import {
   act,
   citizenReport,
   createAgencies,
-  FakeClock,
   offset,
   places,
-  SmsGateway,
-  tempDataDir,
+  useCitizenCityOps,
 } from './harness.js';
 
 type Nearby = { items: Array<{ id: string; distance: number }> };
 
 describeEachDb('reports: duplicates', (kind) => {
-  const clock = new FakeClock();
-  const sms = new SmsGateway();
-  const env: Record<string, string> = {
-    CITYOPS_DATA_DIR: tempDataDir(),
-    CITYOPS_TOKEN_TTL_HOURS: '8760',
-  };
-  beforeAll(async () => {
-    env.CITYOPS_SMS_URL = await sms.start();
-  });
-  afterAll(() => sms.close());
-  const t = useTestCityOps(kind, { clock, env });
+  const { clock, sms, t } = useCitizenCityOps(kind);
   let operator: Caller;
   let original: string;
 

@@ -4,21 +4,13 @@
  * Idempotency-Key of a submission (a retried offline submission never makes
  * a second report), and the owner's own photos before verification.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { CitizenReport, UploadedFile } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
-import { useTestCityOps, type Caller } from '../support/app.js';
+import { type Caller } from '../support/app.js';
 import { sql } from '../../src/core/db/sql.js';
 import { png, multipartBody } from '../files/images.js';
-import {
-  act,
-  citizenReport,
-  createAgencies,
-  FakeClock,
-  places,
-  SmsGateway,
-  tempDataDir,
-} from './harness.js';
+import { act, citizenReport, createAgencies, places, useCitizenCityOps } from './harness.js';
 
 const REPORT = {
   categoryCode: 'road_damage',
@@ -29,17 +21,7 @@ const REPORT = {
 };
 
 describeEachDb('reports: following, claiming, idempotent submissions', (kind) => {
-  const clock = new FakeClock();
-  const sms = new SmsGateway();
-  const env: Record<string, string> = {
-    CITYOPS_DATA_DIR: tempDataDir(),
-    CITYOPS_TOKEN_TTL_HOURS: '8760',
-  };
-  beforeAll(async () => {
-    env.CITYOPS_SMS_URL = await sms.start();
-  });
-  afterAll(() => sms.close());
-  const t = useTestCityOps(kind, { clock, env });
+  const { clock, sms, t } = useCitizenCityOps(kind);
   let operator: Caller;
 
   const signIn = async (phone: string) => {

@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { CitizenReport, ReportDetail } from '@cityops/contracts';
 import type { Clock } from '../../src/core/clock.js';
-import type { Caller, TestCityOps } from '../support/app.js';
+import { useTestCityOps, type Caller, type TestCityOps } from '../support/app.js';
+import type { DbKind } from '../support/db.js';
 
 export class FakeClock implements Clock {
   constructor(public ms = Date.parse('2026-03-02T02:00:00Z')) {}
@@ -151,4 +152,27 @@ export class SmsGateway {
 /** A fresh data folder for uploaded files. */
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-reports-'));
+}
+
+/**
+ * A CityOps for the citizen-facing tests: the clock the test moves, a data
+ * folder of its own, sign-in tokens that outlive the clock's jumps, and the
+ * loopback SMS gateway; `env` adds settings.
+ */
+export function useCitizenCityOps(
+  kind: DbKind,
+  opts: { clock?: FakeClock; env?: Record<string, string> } = {},
+): { clock: FakeClock; sms: SmsGateway; t: () => TestCityOps } {
+  const clock = opts.clock ?? new FakeClock();
+  const sms = new SmsGateway();
+  const env: Record<string, string> = {
+    CITYOPS_DATA_DIR: tempDataDir(),
+    CITYOPS_TOKEN_TTL_HOURS: '8760',
+    ...opts.env,
+  };
+  beforeAll(async () => {
+    env.CITYOPS_SMS_URL = await sms.start();
+  });
+  afterAll(() => sms.close());
+  return { clock, sms, t: useTestCityOps(kind, { clock, env }) };
 }

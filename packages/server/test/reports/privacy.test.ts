@@ -5,20 +5,18 @@
  * agency only once staff shared it; every read is audited; public history
  * hides internal notes and staff names.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MASK, redactContacts } from '../../src/reports/redact.js';
 import type { ReportDetail } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
-import { useTestCityOps, type Caller } from '../support/app.js';
+import { type Caller } from '../support/app.js';
 import {
   act,
   citizenReport,
   createAgencies,
-  FakeClock,
   places,
-  SmsGateway,
-  tempDataDir,
   WARD_COMMITTEE,
+  useCitizenCityOps,
 } from './harness.js';
 
 const PHONE = '0933444555';
@@ -29,17 +27,7 @@ const IDENTITY = ['0933444555', '933444555', 'pham.d@example.vn', 'Phạm Văn D
 const SECRETS = [...IDENTITY, '0933 444 555', 'Gọi lại sau 17h'];
 
 describeEachDb('reports: privacy', (kind) => {
-  const clock = new FakeClock();
-  const sms = new SmsGateway();
-  const env: Record<string, string> = {
-    CITYOPS_DATA_DIR: tempDataDir(),
-    CITYOPS_TOKEN_TTL_HOURS: '8760',
-  };
-  beforeAll(async () => {
-    env.CITYOPS_SMS_URL = await sms.start();
-  });
-  afterAll(() => sms.close());
-  const t = useTestCityOps(kind, { clock, env });
+  const { clock, sms, t } = useCitizenCityOps(kind);
   let operator: Caller & { id: string };
   let officer: Caller & { id: string };
   let viewer: Caller;

@@ -87,9 +87,8 @@ export const camerasApi = {
  * request carries the bearer token, so it is fetched here, not by an <img>.
  */
 export async function fetchSnapshot(id: string, signal?: AbortSignal): Promise<string> {
-  const token = client.getToken();
   const res = await fetch(client.url(`/api/v1/cameras/${id}/snapshot`), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: client.authHeaders(),
     ...(signal ? { signal } : {}),
   });
   if (!res.ok) {

@@ -116,10 +116,7 @@ export default function MapPage() {
         theme: initial.current.theme,
         locale: initial.current.locale,
         mapLabel: initial.current.label,
-        authHeaders: (): Record<string, string> => {
-          const token = api.client.getToken();
-          return token ? { authorization: `Bearer ${token}` } : {};
-        },
+        authHeaders: () => api.client.authHeaders(),
         events: {
           onAsset: (id) => setSelection({ kind: 'asset', id, fly: false }),
           onUnit: (u) => setSelection({ kind: 'unit', unit: u }),

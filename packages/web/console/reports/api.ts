@@ -40,9 +40,8 @@ const client = api.client;
 
 /** GETs a file with the session's token; problem+json failures become ApiError. */
 async function authedBlob(url: string, signal?: AbortSignal): Promise<Blob> {
-  const token = client.getToken();
   const res = await fetch(url, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: client.authHeaders(),
     ...(signal ? { signal } : {}),
   });
   if (!res.ok) {

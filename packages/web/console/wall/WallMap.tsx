@@ -47,10 +47,7 @@ export function WallMap() {
         theme: initial.current.theme,
         locale: initial.current.locale,
         mapLabel: initial.current.label,
-        authHeaders: (): Record<string, string> => {
-          const token = api.client.getToken();
-          return token ? { authorization: `Bearer ${token}` } : {};
-        },
+        authHeaders: () => api.client.authHeaders(),
         events: {
           onAsset: () => undefined,
           onUnit: () => undefined,

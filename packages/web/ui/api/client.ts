@@ -86,6 +86,11 @@ export class ApiClient {
     return this.token;
   }
 
+  /** The Authorization header of the session, for requests made outside request(). */
+  authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
   setToken(token: string | null): void {
     this.token = token;
     try {
@@ -126,8 +131,10 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.authHeaders(),
+    };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
