@@ -14,11 +14,18 @@ import { dateIn, endOfDayIn, localDate, type LocalDate } from './dates.js';
 import { builtInDays } from './holidays-vn.js';
 import { WorkCalendar } from './working-days.js';
 import * as repo from './calendar.repo.js';
+import { ReloadingValue } from '../core/reloading-value.js';
 
 const CACHE_MS = 60_000;
 
 export class CalendarService {
-  private cached: { calendar: WorkCalendar; until: number } | undefined;
+  private readonly cached = new ReloadingValue(
+    async () =>
+      new WorkCalendar(
+        (await repo.listDays(this.db)).map((r) => ({ date: localDate(r.date), kind: r.kind })),
+      ),
+    CACHE_MS,
+  );
 
   constructor(
     private readonly db: Db,
@@ -27,45 +34,13 @@ export class CalendarService {
     readonly timeZone: string,
   ) {}
 
-  /** The calendar as of now (entries cached for a minute). */
-  async calendar(): Promise<WorkCalendar> {
-    const c = this.cached;
-    if (c && c.until > Date.now()) return c.calendar;
-    // One load at a time however many callers ask; past its minute, the old calendar is
-    // answered while the new one loads (a change made here drops it at once instead).
-    const loading = this.load();
-    return c ? c.calendar : loading;
-  }
-
-  private loading: Promise<WorkCalendar> | undefined;
-  private generation = 0;
-
-  private load(): Promise<WorkCalendar> {
-    if (this.loading) return this.loading;
-    const generation = this.generation;
-    const p = repo
-      .listDays(this.db)
-      .then((rows) => {
-        const calendar = new WorkCalendar(
-          rows.map((r) => ({ date: localDate(r.date), kind: r.kind })),
-        );
-        if (generation === this.generation)
-          this.cached = { calendar, until: Date.now() + CACHE_MS };
-        return calendar;
-      })
-      .finally(() => {
-        if (this.loading === p) this.loading = undefined;
-      });
-    this.loading = p;
-    // A background refresh that fails is retried by the next caller.
-    p.catch(() => undefined);
-    return p;
+  /** The calendar as of now (entries cached for a minute; see ReloadingValue). */
+  calendar(): Promise<WorkCalendar> {
+    return this.cached.get();
   }
 
   private invalidate(): void {
-    this.cached = undefined;
-    this.loading = undefined;
-    this.generation++;
+    this.cached.invalidate();
   }
 
   /** The date an instant falls on in the province. */

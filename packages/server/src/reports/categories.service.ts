@@ -18,21 +18,15 @@ import type { AuditService } from '../audit/audit.service.js';
 import { unknownUnitCodes } from '../geo/unit-tree.js';
 import * as repo from './categories.repo.js';
 import type { AgencyDirectory } from './agencies.js';
+import { ReloadingValue } from '../core/reloading-value.js';
 
 const CACHE_MS = 30_000;
 
 export type DeadlineDays = Record<DeadlineClass, number>;
 
 export class CategoriesService {
-  private cache:
-    | {
-        rows: repo.CategoryRow[];
-        /** The presented categories, by code, in display order (never mutated by callers). */
-        byCode: Map<string, ReportCategory>;
-        routes: Map<string, Map<string, string>>;
-        until: number;
-      }
-    | undefined;
+  /** All categories (cached; see ReloadingValue), in display order. */
+  private readonly cache = new ReloadingValue(() => this.loadAll(), CACHE_MS);
 
   constructor(
     private readonly db: Db,
@@ -62,69 +56,44 @@ export class CategoriesService {
     };
   }
 
-  private loading: Promise<NonNullable<CategoriesService['cache']>> | undefined;
-  private generation = 0;
-
-  /**
-   * All categories (cached), in display order. One load at a time however many
-   * callers ask; past its time the old list is answered while the new one loads
-   * (a change made here drops it at once instead).
-   */
-  private async cached() {
-    const c = this.cache;
-    if (c && c.until > Date.now()) return c;
-    const loading = this.load();
-    return c ?? loading;
-  }
-
-  private load() {
-    if (this.loading) return this.loading;
-    const generation = this.generation;
-    const p = Promise.all([repo.listCategories(this.db), repo.allRoutes(this.db)])
-      .then(([rows, all]) => {
-        const routes = new Map<string, Map<string, string>>();
-        for (const r of all) {
-          if (!routes.has(r.categoryCode)) routes.set(r.categoryCode, new Map());
-          routes.get(r.categoryCode)!.set(r.unitCode, r.agencyCode);
-        }
-        const byCode = new Map(rows.map((r) => [r.code, this.present(r)]));
-        const cache = { rows, byCode, routes, until: Date.now() + CACHE_MS };
-        if (generation === this.generation) this.cache = cache;
-        return cache;
-      })
-      .finally(() => {
-        if (this.loading === p) this.loading = undefined;
-      });
-    this.loading = p;
-    // A background refresh that fails is retried by the next caller.
-    p.catch(() => undefined);
-    return p;
+  private async loadAll(): Promise<{
+    rows: repo.CategoryRow[];
+    /** The presented categories, by code, in display order (never mutated by callers). */
+    byCode: Map<string, ReportCategory>;
+    routes: Map<string, Map<string, string>>;
+  }> {
+    const [rows, all] = await Promise.all([repo.listCategories(this.db), repo.allRoutes(this.db)]);
+    const routes = new Map<string, Map<string, string>>();
+    for (const r of all) {
+      if (!routes.has(r.categoryCode)) routes.set(r.categoryCode, new Map());
+      routes.get(r.categoryCode)!.set(r.unitCode, r.agencyCode);
+    }
+    const byCode = new Map(rows.map((r) => [r.code, this.present(r)]));
+    return { rows, byCode, routes };
   }
 
   private invalidate(): void {
-    this.cache = undefined;
-    this.loading = undefined;
-    this.generation++;
+    this.cache.invalidate();
   }
 
   async rows(): Promise<repo.CategoryRow[]> {
-    return (await this.cached()).rows;
+    return (await this.cache.get()).rows;
   }
 
   async list(opts: { includeInactive?: boolean } = {}): Promise<ReportCategory[]> {
-    return [...(await this.cached()).byCode.values()].filter(
+    return [...(await this.cache.get()).byCode.values()].filter(
       (c) => c.active || opts.includeInactive,
     );
   }
 
   /** Every category by code (cached), active or not. */
   async byCode(): Promise<ReadonlyMap<string, ReportCategory>> {
-    return (await this.cached()).byCode;
+    return (await this.cache.get()).byCode;
   }
 
   /** A category by code (cached), active or not. */
   async find(code: string): Promise<ReportCategory | undefined> {
-    return (await this.cached()).byCode.get(code);
+    return (await this.cache.get()).byCode.get(code);
   }
 
   async get(code: string): Promise<ReportCategory> {
@@ -140,7 +109,7 @@ export class CategoriesService {
    * assigns it). A default code that names no agency is skipped.
    */
   async route(c: ReportCategory, unit: string | null): Promise<string | null> {
-    const routed = unit ? (await this.cached()).routes.get(c.code)?.get(unit) : undefined;
+    const routed = unit ? (await this.cache.get()).routes.get(c.code)?.get(unit) : undefined;
     if (routed) return routed;
     const fallback =
       c.defaultAgencyCode && (await this.agencies.find(c.defaultAgencyCode))
