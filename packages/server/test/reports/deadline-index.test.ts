@@ -1,0 +1,69 @@
+/**
+ * The back office's queue sorted by deadline reads the index on
+ * (deadline_at, id) in its order, for the first page and the keyset pages
+ * after it, with or without a status filter, instead of sorting every report.
+ * The planner is told not to sort when it has another way (a few rows would
+ * otherwise be sorted in memory, which is right for a few rows): without a
+ * matching index it still has to sort, and the test fails.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDb, openTestDb, type TestDb } from '../support/db.js';
+import { sql, type Sql } from '../../src/core/db/sql.js';
+import type { Queryable } from '../../src/core/db/db.js';
+import { listReports, type ListPage, type ResolvedFilter } from '../../src/reports/list.repo.js';
+
+describeEachDb('reports: the deadline-sorted queue uses its index', (kind) => {
+  let testDb: TestDb;
+  beforeAll(async () => {
+    testDb = await openTestDb(kind);
+  });
+  afterAll(() => testDb.drop());
+
+  /** The plan of the list query listReports builds, with sorting discouraged. */
+  async function planOf(f: ResolvedFilter, page: ListPage, withoutIndex = false): Promise<string> {
+    let plan = '';
+    await testDb.db
+      .transaction(async (tx) => {
+        if (withoutIndex) await tx.query(sql`DROP INDEX reports_deadline_id_idx`);
+        await tx.query(sql`SET LOCAL enable_sort = off`);
+        await tx.query(sql`SET LOCAL enable_seqscan = off`);
+        const explain: Queryable = {
+          query: async <R>(q: Sql) => {
+            const rows = await tx.query<Record<string, string>>(sql`EXPLAIN ${q}`);
+            plan = rows.map((r) => Object.values(r)[0]).join('\n');
+            return [] as R[];
+          },
+          exec: (s) => tx.exec(s),
+        };
+        await listReports(explain, f, sql`TRUE`, page, new Date());
+        // Undoes the dropped index.
+        throw new Error('rollback');
+      })
+      .catch((err: Error) => {
+        if (err.message !== 'rollback') throw err;
+      });
+    return plan;
+  }
+
+  it('reads reports_deadline_id_idx in order, with no sort step', async () => {
+    const cases: Array<[ResolvedFilter, ListPage]> = [
+      [{}, { sort: 'deadline', limit: 51 }],
+      [
+        { statuses: ['received', 'verified', 'assigned', 'in_progress'] },
+        { sort: 'deadline', limit: 51 },
+      ],
+      [
+        { statuses: ['assigned'] },
+        { sort: 'deadline', limit: 51, afterDeadline: { at: new Date(), id: 12 } },
+      ],
+    ];
+    for (const [f, page] of cases) {
+      const plan = await planOf(f, page);
+      expect(plan, plan).toMatch(/Index Scan using reports_deadline_id_idx/);
+      expect(plan, plan).not.toMatch(/\bSort\b/);
+    }
+    // The same query without the index sorts: what the index saves.
+    expect(await planOf(...cases[1]!, true)).toMatch(/\bSort\b/);
+    expect(await planOf(...cases[0]!)).toMatch(/reports_deadline_id_idx/);
+  });
+});
