@@ -37,6 +37,7 @@ import { healthRoutes } from './health.routes.js';
 import { seedCameraRules } from './rules.js';
 import { SnapshotService, type SnapshotOptions } from './snapshots.js';
 import { snapshotRoutes } from './snapshots.routes.js';
+import { SnapshotViews } from './snapshot-views.js';
 import { cameraImportRoutes } from './import.routes.js';
 import { onvifRoutes } from './onvif.routes.js';
 import { CameraEvents } from './events.js';
@@ -111,6 +112,12 @@ export function camerasModule(
     ...opts.snapshots,
   };
   const snapshots = new SnapshotService(snapshotOptions);
+  const snapshotViews = new SnapshotViews({
+    db: ctx.db,
+    clock: ctx.clock,
+    audit: ctx.audit,
+    log: ctx.log,
+  });
   const events = new CameraEvents(ctx.db, ctx.clock, deps.writer);
   const onvifEvents = new OnvifEventsService(
     { cameras, events, log: ctx.log },
@@ -131,7 +138,7 @@ export function camerasModule(
       camerasRoutes(cameras)(app);
       grantsRoutes(grants)(app);
       healthRoutes({ db: ctx.db, clock: ctx.clock, cameras, health })(app);
-      snapshotRoutes(cameras, snapshots, snapshotOptions.cacheMs)(app);
+      snapshotRoutes(cameras, snapshots, snapshotViews, snapshotOptions.cacheMs)(app);
       await cameraImportRoutes(deps.assets, ctx.config.importLimit)(app);
       onvifRoutes(cameras, deps.assets, c.probeTimeoutMs)(app);
       eventsRoutes(cameras, events)(app);
@@ -140,12 +147,24 @@ export function camerasModule(
     start: async () => {
       if (opts.seedRules !== false) await seedCameraRules(ctx.db, ctx.clock, deps.rules);
       health.start();
+      snapshotViews.start();
       if (opts.onvifEvents ?? c.probeSeconds > 0) onvifEvents.start();
     },
     stop: async () => {
       onvifEvents.stop();
       await health.stop();
+      await snapshotViews.stop();
     },
   };
-  return { module, service: cameras, grants, health, snapshots, events, onvifEvents, hooks };
+  return {
+    module,
+    service: cameras,
+    grants,
+    health,
+    snapshots,
+    snapshotViews,
+    events,
+    onvifEvents,
+    hooks,
+  };
 }
