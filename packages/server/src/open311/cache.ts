@@ -2,7 +2,7 @@
  * A short-lived cache of public Open311 answers (lists and single requests
  * are the same for every caller and are what dashboards poll): an answer is
  * reused for `ttlMs` (default 2 s) and dropped at once when this process
- * takes a new request. Another process's writes show within the TTL.
+ * creates or changes a report, by any channel (ReportChanges). Another process's writes show within the TTL.
  *
  * However many callers ask for the same missing answer at once, it is made
  * once and they all get it. Past its TTL, an answer is still given to the

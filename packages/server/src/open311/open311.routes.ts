@@ -63,6 +63,8 @@ export interface Open311RoutesDeps {
 
 export function open311Routes(d: Open311RoutesDeps) {
   const cache = new AnswerCache(d.cacheMs);
+  // Any report created or changed, by any channel (citizen app, staff, jobs, Open311), drops it.
+  d.reports.changes.onChange(() => cache.clear());
   const baseOf = (r: FastifyRequest) => d.publicUrl ?? `${r.protocol}://${r.host}`;
 
   const send = (reply: FastifyReply, format: Format, body: string, status = 200) =>
@@ -245,7 +247,6 @@ export function open311Routes(d: Open311RoutesDeps) {
                   .id;
               }
               const answer = await createRequest(d.reports, pairs, { ...ctx, mediaFileId });
-              cache.clear();
               return send(
                 reply,
                 format,

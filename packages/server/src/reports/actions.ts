@@ -26,6 +26,7 @@ import { historyActorOf, recordStep, systemHistoryActor, type HistoryActor } fro
 import { staffEffect, type Effect, type Prepared } from './effects.js';
 import type { ReportNotifier } from './notify.js';
 import * as repo from './reports.repo.js';
+import type { ReportChanges } from './changes.js';
 
 export interface ActionsDeps {
   db: Db;
@@ -37,6 +38,8 @@ export interface ActionsDeps {
   files: FilesService;
   notifier: ReportNotifier;
   deadlineDays: DeadlineDays;
+  /** Told once a step has committed. */
+  changes?: ReportChanges;
 }
 
 export function subjectOf(r: repo.ReportRow): WorkflowSubject {
@@ -241,6 +244,7 @@ export class ReportActions {
       const to = refuse(r);
       await this.apply(tx, r, to, historyActor(r), audit, action, await effect(tx, r, to, prep));
     });
+    this.d.changes?.changed();
   }
 
   private async apply(

@@ -228,6 +228,7 @@ export async function seedDemoReports(
     categories: parts.categories,
     files: parts.files,
     deadlineDays: ctx.config.reports.deadlineDays,
+    changes: parts.changes,
   };
   const submissions = new ReportSubmissions(common);
   const actions = new ReportActions({

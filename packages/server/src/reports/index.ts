@@ -22,6 +22,7 @@ import { ReportNotifier } from './notify.js';
 import { ReportJobs } from './jobs.js';
 import { ReportStatsService } from './stats.service.js';
 import { ReportFollows } from './follow.js';
+import { ReportChanges } from './changes.js';
 import { UnitNames } from './units.js';
 import { ExportLinks } from './export-links.js';
 import { loadSecretKey } from '../core/auth/secret-box.js';
@@ -70,7 +71,16 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     directory: deps.directory,
     smtp: config.smtpUrl ? { url: config.smtpUrl, from: config.smtpFrom } : null,
   });
-  const common = { db, audit, clock, calendar: deps.calendar, categories, files: deps.files };
+  const changes = new ReportChanges();
+  const common = {
+    db,
+    audit,
+    clock,
+    calendar: deps.calendar,
+    categories,
+    files: deps.files,
+    changes,
+  };
   const submissions = new ReportSubmissions({ ...common, deadlineDays: settings.deadlineDays });
   const actions = new ReportActions({
     ...common,
@@ -78,7 +88,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     notifier,
     deadlineDays: settings.deadlineDays,
   });
-  const queries = new ReportQueries({ db, audit, clock, presenter, files: deps.files });
+  const queries = new ReportQueries({ db, audit, clock, presenter, files: deps.files, changes });
   const citizens = new CitizensService(db, audit, clock, log, sms, settings.citizenTokenDays);
   deps.auth.registerSecretHandler('citizen', (_secret, hash) => citizens.authenticate(hash));
   const jobs = new ReportJobs({
@@ -91,6 +101,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     files: deps.files,
     autoCloseDays: settings.autoCloseDays,
     retentionDays: settings.retentionDays,
+    changes,
   });
   const exportLinks = new ExportLinks(() => loadSecretKey(config));
   const stats = new ReportStatsService(db, clock, config.timezone, agencies, deps.geo);
@@ -107,6 +118,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     calendar: deps.calendar,
     agencies,
     follows: new ReportFollows({ db, audit, clock }),
+    changes,
   };
   const module: CityOpsModule = {
     name: 'reports',

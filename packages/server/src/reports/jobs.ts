@@ -17,6 +17,7 @@ import { recordStep, systemHistoryActor } from './history.js';
 import type { ReportNotifier } from './notify.js';
 import * as repo from './reports.repo.js';
 import * as jobs from './jobs.repo.js';
+import type { ReportChanges } from './changes.js';
 
 const DAY_MS = 86_400_000;
 const BATCH = 100;
@@ -31,6 +32,8 @@ export interface JobsDeps {
   files: FilesService;
   autoCloseDays: number;
   retentionDays: number;
+  /** Told after each batch that changed reports. */
+  changes?: ReportChanges;
 }
 
 export interface JobsRun {
@@ -114,6 +117,7 @@ export class ReportJobs {
         }
         return rows.length;
       });
+      if (n > 0) this.d.changes?.changed();
       total += n;
       if (n < BATCH) return total;
     }
@@ -128,6 +132,7 @@ export class ReportJobs {
         for (const r of rows) await this.d.actions.autoClose(tx, r, this.d.autoCloseDays);
         return rows.length;
       });
+      if (n > 0) this.d.changes?.changed();
       total += n;
       if (n < BATCH) return total;
     }

@@ -11,6 +11,7 @@ import type { FilesService } from '../files/files.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { AgencyDirectory } from './agencies.js';
 import type { ReportFollows } from './follow.js';
+import type { ReportChanges } from './changes.js';
 
 export interface ReportsModuleParts {
   categories: CategoriesService;
@@ -25,4 +26,6 @@ export interface ReportsModuleParts {
   calendar: CalendarService;
   agencies: AgencyDirectory;
   follows: ReportFollows;
+  /** Signalled after every committed change of a report. */
+  changes: ReportChanges;
 }

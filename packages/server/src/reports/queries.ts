@@ -34,6 +34,7 @@ import { recordStep, historyActorOf, INTERNAL_STEPS } from './history.js';
 import { photosArePublic, type ReportPresenter } from './present.js';
 import * as repo from './reports.repo.js';
 import * as lists from './list.repo.js';
+import type { ReportChanges } from './changes.js';
 
 export interface QueriesDeps {
   db: Db;
@@ -41,6 +42,8 @@ export interface QueriesDeps {
   clock: Clock;
   presenter: ReportPresenter;
   files: FilesService;
+  /** Told once a staff edit has committed. */
+  changes?: ReportChanges;
 }
 
 type PublicFilter = Pick<ReportFilter, 'status' | 'category' | 'unit' | 'bbox'>;
@@ -205,6 +208,7 @@ export class ReportQueries {
         },
       });
     });
+    this.d.changes?.changed();
     return this.get(p, id);
   }
 

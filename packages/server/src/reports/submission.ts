@@ -21,6 +21,7 @@ import { checkAttributes, type AttributeValues } from './attributes.js';
 import type { HistoryActor } from './history.js';
 import { newId } from '../core/ids.js';
 import * as repo from './reports.repo.js';
+import type { ReportChanges } from './changes.js';
 
 export interface Submission {
   channel: repo.ReportRow['channel'];
@@ -75,6 +76,8 @@ export interface SubmissionDeps {
   categories: CategoriesService;
   files: FilesService;
   deadlineDays: DeadlineDays;
+  /** Told once a submission has committed. */
+  changes?: ReportChanges;
 }
 
 /** Control characters other than line breaks and tabs have no place in text. */
@@ -120,7 +123,7 @@ export class ReportSubmissions {
     );
     // Grouped with the other submissions waiting at that moment: one audit-chain lock and
     // one commit for the group (see AuditService.transaction).
-    return this.d.audit.transaction(async (tx) => {
+    const submitted = await this.d.audit.transaction(async (tx) => {
       await this.d.files.attach(tx, s.photoIds, by.uploader, 'photoIds');
       const citizenId = by.citizen ? await by.citizen(tx) : s.citizenId;
       const token = category.open311Type === 'batch' ? randomBytes(12).toString('base64url') : null;
@@ -181,5 +184,7 @@ export class ReportSubmissions {
       await by.then?.(tx, { id, citizenId });
       return { id, token, unit, agency };
     });
+    this.d.changes?.changed();
+    return submitted;
   }
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { CitizenReport, ReportDetail } from '@cityops/contracts';
 import type { Clock } from '../../src/core/clock.js';
 import { useTestCityOps, type Caller, type TestCityOps } from '../support/app.js';
+import type { CityOpsOptions } from '../../src/main.js';
 import type { DbKind } from '../support/db.js';
 
 export class FakeClock implements Clock {
@@ -161,7 +162,11 @@ export function tempDataDir(): string {
  */
 export function useCitizenCityOps(
   kind: DbKind,
-  opts: { clock?: FakeClock; env?: Record<string, string> } = {},
+  opts: {
+    clock?: FakeClock;
+    env?: Record<string, string>;
+    modules?: Pick<CityOpsOptions, 'reports' | 'open311'>;
+  } = {},
 ): { clock: FakeClock; sms: SmsGateway; t: () => TestCityOps } {
   const clock = opts.clock ?? new FakeClock();
   const sms = new SmsGateway();
@@ -174,5 +179,9 @@ export function useCitizenCityOps(
     env.CITYOPS_SMS_URL = await sms.start();
   });
   afterAll(() => sms.close());
-  return { clock, sms, t: useTestCityOps(kind, { clock, env }) };
+  return {
+    clock,
+    sms,
+    t: useTestCityOps(kind, { clock, env, ...(opts.modules ? { modules: opts.modules } : {}) }),
+  };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '@cityops/contracts';
 import { loadConfig, type Config } from '../../src/core/config.js';
-import { createCityOps, type CityOps } from '../../src/main.js';
+import { createCityOps, type CityOps, type CityOpsOptions } from '../../src/main.js';
 import { systemActor } from '../../src/core/auth/principal.js';
 import type { Clock } from '../../src/core/clock.js';
 import { openTestDb, type DbKind, type TestDb } from './db.js';
@@ -83,7 +83,12 @@ export const ADMIN_PASSWORD = 'admin-password-123';
 /** Builds an app on a fresh database before the suite and tears it down after. */
 export function useTestCityOps(
   kind: DbKind,
-  opts: { clock?: Clock; env?: Record<string, string> } = {},
+  opts: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Options of the modules (e.g. `open311: { cacheMs }`). */
+    modules?: Pick<CityOpsOptions, 'reports' | 'open311'>;
+  } = {},
 ): () => TestCityOps {
   let ctx: TestCityOps | undefined;
   beforeAll(async () => {
@@ -92,6 +97,7 @@ export function useTestCityOps(
       config: testConfig(opts.env),
       db: testDb.db,
       log: false,
+      ...opts.modules,
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
     await cityops.app.ready();
