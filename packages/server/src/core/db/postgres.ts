@@ -52,7 +52,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'cityops',
     // JIT compilation costs more than it saves on CityOps' short queries (~15 ms a vector tile).
-    options: '-c jit=off',
+    // Parallel workers too: PostGIS functions are costed so high that a 1,000-row map
+    // viewport is planned as a parallel scan, and starting the workers takes longer
+    // (8 ms alone, 30-40 ms with them on a busy 2-core server) than the scan saves.
+    options: '-c jit=off -c max_parallel_workers_per_gather=0',
   });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
