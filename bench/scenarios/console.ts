@@ -231,7 +231,7 @@ async function importCameras(app: RunningCityOps, n: number) {
 
 /**
  * The cameras' fields of view switched on over a map already drawn: from the
- * click to the map idle with the cones drawn (the page's own timing, which
+ * click to the first frame drawn with the cones (the page's own timing, which
  * includes reading every camera from GET /api/v1/cameras).
  */
 async function fovFigures(browser: Browser, app: RunningCityOps, n: number): Promise<Figure[]> {

@@ -34,7 +34,7 @@ export type FovLayerState =
 
 declare global {
   interface Window {
-    /** When the cones were last drawn, and how long fetching and drawing took (for the benchmarks). */
+    /** When the cones were last drawn, and how long fetching and drawing them took (for the benchmarks). */
     __cityopsFov?: { count: number; ms: number; fetchMs: number };
   }
 }
@@ -67,6 +67,23 @@ function ensureLayers(cityMap: CityMap): GeoJSONSource | undefined {
     );
   }
   return m.getSource<GeoJSONSource>(FOV_SOURCE);
+}
+
+/**
+ * Resolves after the first frame drawn with every tile of the source loaded:
+ * when the cones are on screen (the map's 'idle' also waits for every other
+ * layer and tile to settle, which says nothing about the cones).
+ */
+function firstFrameWith(m: CityMap['map'], sourceId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!m.isSourceLoaded(sourceId)) return;
+      m.off('render', check);
+      resolve();
+    };
+    m.on('render', check);
+    m.triggerRepaint();
+  });
 }
 
 /** Shows (or hides) the cones on the map; `enabled` is false without the permission to list cameras. */
@@ -104,7 +121,7 @@ export function useCameraFovLayer(
         const source = ensureLayers(cityMap);
         for (const id of [FOV_FILL, FOV_LINE]) m.setLayoutProperty(id, 'visibility', 'visible');
         await source?.setData(data);
-        m.once('idle', () => {
+        void firstFrameWith(m, FOV_SOURCE).then(() => {
           window.__cityopsFov = {
             count: data.features.length,
             ms: performance.now() - t0,
