@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { createCityOps, type CityOps } from '../../src/main.js';
 import { systemActor } from '../../src/core/auth/principal.js';
 import { openTestDb, type TestDb } from '../support/db.js';
-import { callerFor, testConfig } from '../support/app.js';
+import { callerFor, testConfig, type Caller } from '../support/app.js';
 import {
   createAgencies,
   places,
@@ -201,4 +201,15 @@ export async function fileReport(
   const id = /\/citizen\/reports\/(\d+)/.exec(page.url())?.[1];
   expect(id).toBeTruthy();
   return id!;
+}
+
+/** A user's API caller (a sign-in through the real route, no browser). */
+export async function callerAs(cityops: CityOps, email: string): Promise<Caller> {
+  const res = await cityops.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: PASSWORD },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return callerFor(cityops, res.json<{ token: string }>().token);
 }

@@ -5,13 +5,17 @@
  * office, looks at the reporter, verifies and assigns it; an officer of the
  * ward's People's Committee starts and answers it with an after-photo; the
  * citizen sees the answer and rates it; the back office shows it closed and
- * rated. Every page fails its test on any browser console error.
+ * rated. The actions offered are exactly the server's
+ * `allowedActions` for each role. Every page fails its test on any browser
+ * console error.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ReportDetail } from '@cityops/contracts';
 import { screenshot, watchedPage, type WatchedPage } from './browser.js';
 import {
+  callerAs,
   citizenPage,
   expectNoConsoleErrors,
   fileReport,
@@ -32,6 +36,20 @@ let env: ReportsEnv;
 let citizen: { context: BrowserContext } & WatchedPage;
 let operator: { context: BrowserContext } & WatchedPage;
 let reportId: string;
+
+/** The actions the panel offers, in its order. */
+async function shownActions(page: Page): Promise<string[]> {
+  await page.locator('[data-testid="action-list"], [data-testid="no-actions"]').first().waitFor();
+  const buttons = await page.getByTestId('action-list').locator('[data-action]').all();
+  return Promise.all(buttons.map(async (b) => (await b.getAttribute('data-action')) ?? ''));
+}
+
+/** What the server allows this user on the report now. */
+async function allowedActions(email: string, id: string): Promise<string[]> {
+  const res = await (await callerAs(env.cityops, email)).get(`/api/v1/reports/${id}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<ReportDetail>().allowedActions;
+}
 
 beforeAll(async () => {
   env = await startReportsEnv();
@@ -88,12 +106,21 @@ describe('a citizen report from the street to its rating', () => {
     await page.getByTestId('show-reporter').click();
     expect(await page.getByTestId('reporter').textContent()).toContain(REPORTER);
 
-    // The server judges, and its reasons are shown as it words them.
+    // The actions offered are the server's allowedActions for an operator.
+    const operatorMay = await allowedActions(OPERATOR.email, reportId);
+    expect(operatorMay).toEqual(['verify', 'reject', 'merge']);
+    expect(await shownActions(page)).toEqual(operatorMay);
+
+    // The server judges: the refusal is explained in Vietnamese, naming the
+    // field, with the server's own words under it.
     await page.getByTestId('action-merge').click();
     await page.getByTestId('merge-into').fill(reportId);
     await page.getByTestId('action-submit').click();
+    expect(await page.getByTestId('action-error-reason').textContent()).toBe(
+      'Không thể “Gộp vào phản ánh khác”: thông tin chưa hợp lệ, xem các ô dưới đây.',
+    );
     expect(await page.getByTestId('action-error').textContent()).toContain(
-      'a report cannot be merged into itself',
+      'Số phản ánh gốc: a report cannot be merged into itself',
     );
 
     await page.getByTestId('action-verify').click();
@@ -107,8 +134,9 @@ describe('a citizen report from the street to its rating', () => {
       .poll(() => page.getByTestId('report-status').first().textContent())
       .toBe('Đã chuyển xử lý');
     expect(await page.getByTestId('primary-agency').textContent()).toBe(WARD_AGENCY.nameVi);
-    // Only what an operator may do now is offered: no closing before an answer.
-    expect(await page.getByTestId('action-close').count()).toBe(0);
+    // Only what an operator may do now is offered: assigning again, no closing before an answer.
+    expect(await shownActions(page)).toEqual(await allowedActions(OPERATOR.email, reportId));
+    expect(await shownActions(page)).toEqual(['assign']);
     await screenshot(page, 'reports-04-assigned');
     // The browser itself logs the refused request (400); nothing else may appear.
     expectNoConsoleErrors(operator, [/status of 400/]);
@@ -125,6 +153,10 @@ describe('a citizen report from the street to its rating', () => {
       await page.getByTestId('report-view').waitFor();
       // Not shared with the agency: no reporter button for the officer.
       expect(await page.getByTestId('show-reporter').count()).toBe(0);
+      // An officer of the assigned agency is offered other actions than the operator.
+      const officerMay = await allowedActions(OFFICER.email, reportId);
+      expect(officerMay).toEqual(['start', 'extend', 'return']);
+      expect(await shownActions(page)).toEqual(officerMay);
       await page.getByTestId('action-start').click();
       await page.getByTestId('action-submit').click();
       await expect
@@ -174,7 +206,19 @@ describe('a citizen report from the street to its rating', () => {
     await page.getByTestId('action-assign').click();
     await page.getByTestId('action-submit').click();
     await page.getByTestId('action-error').waitFor();
-    expect(await page.getByTestId('action-error').textContent()).toMatch(/cannot be assigned/);
+    // Explained in Vietnamese from the report as read again, the server's words under it…
+    expect(await page.getByTestId('action-error-reason').textContent()).toContain(
+      'Không thể “Chuyển xử lý”: phản ánh hiện ở trạng thái “Hoàn thành”',
+    );
+    expect(await page.getByTestId('action-error-detail').textContent()).toMatch(
+      /cannot be assigned/,
+    );
+    // …and the page follows the report's new state: nothing is left to do on it.
+    await expect
+      .poll(() => page.getByTestId('report-status').first().textContent())
+      .toBe('Hoàn thành');
+    expect(await shownActions(page)).toEqual([]);
+    expect(await page.getByTestId('action-submit').isDisabled()).toBe(true);
     await screenshot(page, 'reports-08-refused-by-server');
     await page.reload();
     await page.getByTestId('report-view').waitFor();
@@ -206,5 +250,6 @@ describe('a citizen report from the street to its rating', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain(WARD_AGENCY.code);
     await screenshot(page, 'reports-10-stats');
     expectNoConsoleErrors(operator, [/status of 409/]);
+    operator.errors.length = 0;
   });
 });

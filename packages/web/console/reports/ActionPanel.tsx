@@ -1,49 +1,90 @@
 /**
- * The actions on a report that the user's role may take in its status (the
- * same table as the server's workflow), each as a small form. The server is
- * the judge: its 403 and 409 reasons are shown as it words them.
+ * The actions the server says the signed-in user may take on a report now
+ * (`allowedActions`: role, scope and status), each as a small form. The
+ * server still judges every action: a refusal is explained in the user's
+ * language, with the server's own words under it, and the report is read
+ * again so that the offered actions follow its current state.
  */
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import type { ReportAction, ReportDetail, Role } from '@cityops/contracts';
+import type { ReportAction, ReportDetail } from '@cityops/contracts';
 import { ApiError } from '../../ui/api/errors';
+import { errorKey } from '../../ui/components/states';
 import { resizePhoto } from '../../ui/reports/photos';
 import { statusKey } from '../../ui/reports/report-messages';
 import { useT } from '../i18n';
 import { reportsApi } from './api';
 import { useLookups } from './lookups';
 
-const IOC: readonly Role[] = ['operator', 'supervisor', 'administrator'];
-const SUPERVISORS: readonly Role[] = ['supervisor', 'administrator'];
+type T = ReturnType<typeof useT>['t'];
 
-/** What a role may try on a report in its status (the server still checks scope and details). */
-export function actionsFor(role: Role, r: ReportDetail): ReportAction[] {
-  const ioc = IOC.includes(role);
-  const supervisor = SUPERVISORS.includes(role);
-  const officer = role === 'agency_officer';
-  const s = r.status;
-  const working = s === 'assigned' || s === 'in_progress';
-  const pending = r.extension?.status === 'pending';
-  const out: ReportAction[] = [];
-  if (ioc && s === 'received') out.push('verify');
-  if (ioc && (s === 'verified' || s === 'assigned')) out.push('assign');
-  if ((officer || supervisor) && s === 'assigned') out.push('start');
-  if ((officer || supervisor) && s === 'in_progress') out.push('answer');
-  if (officer && working && !pending) out.push('extend');
-  if (supervisor && working && pending) out.push('approve-extension');
-  if (officer && working) out.push('return');
-  if (ioc && s === 'answered') out.push('close');
-  if (ioc && (s === 'received' || s === 'verified')) out.push('reject', 'merge');
-  return out;
+/** The form label of a field the server named in a 400 (its path in the action's body). */
+const FIELD_LABEL = {
+  note: 'rep.form.note',
+  internalNote: 'rep.form.internalNote',
+  categoryCode: 'rep.form.category',
+  reason: 'rep.form.reason',
+  agency: 'rep.form.primary',
+  coordinating: 'rep.form.coordinating',
+  days: 'rep.form.days',
+  approve: 'rep.form.approve',
+  text: 'rep.form.answerText',
+  photoIds: 'rep.form.afterPhotos',
+  into: 'rep.form.into',
+} as const;
+
+export interface Refusal {
+  /** Why, in the user's language. */
+  sentence: string;
+  /** The server's own words (English), when it gave them. */
+  detail?: string;
+  /** The fields the server named, with their form labels. */
+  fields: Array<{ label: string; message: string }>;
 }
 
-/** The server's own words for a refusal. */
-function reasonOf(err: unknown): string {
-  if (err instanceof ApiError) {
-    const fields = err.fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ');
-    return fields ? `${err.message} (${fields})` : err.message;
+/**
+ * A refused action explained: 403 (role or scope), 409 (the report's state;
+ * `now` is the report as read again after the refusal), 400 (the fields), or
+ * the common sentence for anything else.
+ */
+export function refusalOf(
+  t: T,
+  err: unknown,
+  action: ReportAction,
+  now: ReportDetail | null,
+): Refusal {
+  const name = t(`rep.act.${action}`);
+  if (!(err instanceof ApiError)) return { sentence: t('error.server'), fields: [] };
+  const detail = err.unreachable ? undefined : (err.detail ?? undefined);
+  const fields = err.fieldErrors.map((f) => {
+    const key = FIELD_LABEL[f.path.split('.')[0] as keyof typeof FIELD_LABEL];
+    return { label: key ? t(key) : f.path, message: f.message };
+  });
+  let sentence: string;
+  switch (err.status) {
+    case 403:
+      sentence = t('rep.refused.forbidden', { action: name });
+      break;
+    case 409:
+      sentence = now
+        ? t(
+            now.extension?.status === 'pending'
+              ? 'rep.refused.conflictPending'
+              : 'rep.refused.conflict',
+            { action: name, status: t(statusKey(now.status)) },
+          )
+        : t('rep.refused.conflictUnknown', { action: name });
+      break;
+    case 404:
+      sentence = t('rep.refused.notFound');
+      break;
+    case 400:
+      sentence = t('rep.refused.invalid', { action: name });
+      break;
+    default:
+      sentence = t(errorKey(err));
   }
-  return String(err);
+  return { sentence, ...(detail ? { detail } : {}), fields };
 }
 
 function Field(props: { label: string; children: ReactNode }) {
@@ -59,6 +100,7 @@ function ActionForm(props: {
   action: ReportAction;
   report: ReportDetail;
   onDone: (r: ReportDetail) => void;
+  onRefreshed: (r: ReportDetail) => void;
   onCancel: () => void;
 }) {
   const { t, pick } = useT();
@@ -78,7 +120,7 @@ function ActionForm(props: {
   const [photos, setPhotos] = useState<File[]>([]);
   const [into, setInto] = useState('');
   const [busy, setBusy] = useState<false | 'uploading' | 'sending'>(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Refusal | null>(null);
 
   const opt = (v: string) => (v.trim() ? v.trim() : undefined);
   const send = async (e: FormEvent) => {
@@ -161,7 +203,14 @@ function ActionForm(props: {
       }
       props.onDone(result);
     } catch (err) {
-      setError(reasonOf(err));
+      // Read the report again after a refusal: its state may have moved on, and
+      // the actions offered follow it.
+      const now =
+        err instanceof ApiError && (err.status === 403 || err.status === 409)
+          ? await reportsApi.get(report.id).catch(() => null)
+          : null;
+      setError(refusalOf(t, err, action, now));
+      if (now) props.onRefreshed(now);
     } finally {
       setBusy(false);
     }
@@ -373,15 +422,28 @@ function ActionForm(props: {
       {busy === 'uploading' && <p role="status">{t('rep.form.uploading')}</p>}
       {error && (
         <div className="state state-error compact" role="alert" data-testid="action-error">
-          <p>{t('rep.serverSays')}</p>
-          <p>{error}</p>
+          <p data-testid="action-error-reason">{error.sentence}</p>
+          {error.fields.length > 0 && (
+            <ul className="field-errors">
+              {error.fields.map((f) => (
+                <li key={`${f.label}:${f.message}`}>
+                  <strong>{f.label}</strong>: {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {error.detail && (
+            <p className="muted small" data-testid="action-error-detail">
+              {t('rep.serverSays')} <q lang="en">{error.detail}</q>
+            </p>
+          )}
         </div>
       )}
       <div className="action-buttons">
         <button
           type="submit"
           className="button primary"
-          disabled={busy !== false}
+          disabled={busy !== false || !report.allowedActions.includes(action)}
           data-testid="action-submit"
         >
           {t('rep.form.submit')}
@@ -394,15 +456,11 @@ function ActionForm(props: {
   );
 }
 
-export function ActionPanel(props: {
-  role: Role;
-  report: ReportDetail;
-  onChange: (r: ReportDetail) => void;
-}) {
+export function ActionPanel(props: { report: ReportDetail; onChange: (r: ReportDetail) => void }) {
   const { t } = useT();
   const [open, setOpen] = useState<ReportAction | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const actions = actionsFor(props.role, props.report);
+  const actions = props.report.allowedActions;
   return (
     <section className="detail-section actions-panel" aria-labelledby="actions-title">
       <h2 id="actions-title">{t('rep.actions')}</h2>
@@ -412,9 +470,11 @@ export function ActionPanel(props: {
         </p>
       )}
       {actions.length === 0 ? (
-        <p className="muted">{t('rep.noActions')}</p>
+        <p className="muted" data-testid="no-actions">
+          {t('rep.noActions')}
+        </p>
       ) : (
-        <div className="action-buttons">
+        <div className="action-buttons" data-testid="action-list">
           {actions.map((a) => (
             <button
               key={a}
@@ -422,6 +482,7 @@ export function ActionPanel(props: {
               className={`button${open === a ? ' primary' : ''}`}
               aria-expanded={open === a}
               data-testid={`action-${a}`}
+              data-action={a}
               onClick={() => {
                 setDone(null);
                 setOpen(open === a ? null : a);
@@ -438,6 +499,7 @@ export function ActionPanel(props: {
           action={open}
           report={props.report}
           onCancel={() => setOpen(null)}
+          onRefreshed={props.onChange}
           onDone={(r) => {
             setOpen(null);
             setDone(t('rep.done', { status: t(statusKey(r.status)) }));

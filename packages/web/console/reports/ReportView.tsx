@@ -338,7 +338,7 @@ export default function ReportView(props: { id: string }) {
         </div>
         <aside>
           {session.status === 'signed-in' && session.permissions.includes('reports:act') && (
-            <ActionPanel role={role} report={r} onChange={setReport} />
+            <ActionPanel report={r} onChange={setReport} />
           )}
           {r.location && (
             <section className="detail-section">

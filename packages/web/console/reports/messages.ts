@@ -79,8 +79,20 @@ const backOffice = defineMessages(
     'rep.reporterAccount': 'Tài khoản công dân',
     'rep.share': 'Cho cơ quan xử lý xem thông tin người phản ánh',
     'rep.actions': 'Thao tác',
-    'rep.noActions': 'Vai trò của bạn không có thao tác nào với phản ánh ở trạng thái này.',
-    'rep.serverSays': 'Máy chủ từ chối:',
+    'rep.noActions':
+      'Vai trò và phạm vi của bạn không cho phép thao tác nào với phản ánh này ở trạng thái hiện tại.',
+    'rep.serverSays': 'Máy chủ trả lời:',
+    'rep.refused.forbidden':
+      'Không thể “{action}”: vai trò hoặc phạm vi của bạn (địa bàn, cơ quan) không cho phép thao tác này với phản ánh này.',
+    'rep.refused.conflict':
+      'Không thể “{action}”: phản ánh hiện ở trạng thái “{status}”, có thể đã được người khác xử lý. Các thao tác đã được cập nhật theo trạng thái mới.',
+    'rep.refused.conflictPending':
+      'Không thể “{action}”: phản ánh ở trạng thái “{status}” và đang chờ duyệt gia hạn. Các thao tác đã được cập nhật.',
+    'rep.refused.conflictUnknown':
+      'Không thể “{action}”: trạng thái của phản ánh không cho phép. Tải lại trang để xem trạng thái mới.',
+    'rep.refused.notFound':
+      'Không tìm thấy phản ánh, hoặc phản ánh không còn thuộc phạm vi của bạn.',
+    'rep.refused.invalid': 'Không thể “{action}”: thông tin chưa hợp lệ, xem các ô dưới đây.',
     'rep.done': 'Đã cập nhật: {status}.',
     'rep.act.verify': 'Xác minh',
     'rep.act.reject': 'Không tiếp nhận',
@@ -214,8 +226,18 @@ const backOffice = defineMessages(
     'rep.reporterAccount': 'Citizen account',
     'rep.share': 'Let the handling agency see the reporter',
     'rep.actions': 'Actions',
-    'rep.noActions': 'Your role has no action on a report in this status.',
-    'rep.serverSays': 'The server refused:',
+    'rep.noActions': 'Your role and scope allow no action on this report in its current state.',
+    'rep.serverSays': 'The server said:',
+    'rep.refused.forbidden':
+      'Cannot “{action}”: your role or scope (area, agency) does not allow it on this report.',
+    'rep.refused.conflict':
+      'Cannot “{action}”: the report is now “{status}”; someone may have handled it meanwhile. The actions now follow its new state.',
+    'rep.refused.conflictPending':
+      'Cannot “{action}”: the report is “{status}” with an extension waiting for a decision. The actions have been updated.',
+    'rep.refused.conflictUnknown':
+      'Cannot “{action}”: the report’s state does not allow it. Reload the page to see its new state.',
+    'rep.refused.notFound': 'The report was not found, or it is no longer within your scope.',
+    'rep.refused.invalid': 'Cannot “{action}”: some input is not valid, see below.',
     'rep.done': 'Updated: {status}.',
     'rep.act.verify': 'Verify',
     'rep.act.reject': 'Reject',
