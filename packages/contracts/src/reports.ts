@@ -349,6 +349,10 @@ export const reportFilterSchema = z
   .strict();
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 
+/** Order of the staff list: newest first, or earliest deadline first (the overdue on top). */
+export const reportListSortSchema = z.enum(['newest', 'deadline']);
+export type ReportListSort = z.infer<typeof reportListSortSchema>;
+
 const note = z.string().trim().min(1).max(2000);
 
 export const reportActionBodies = {

@@ -14,6 +14,7 @@ import {
   reportFilterSchema,
   reporterSchema,
   reportIdSchema,
+  reportListSortSchema,
   reportPatchSchema,
   reportSchema,
   staffReportCreateSchema,
@@ -64,7 +65,7 @@ export function reportsRoutes(parts: ReportsModuleParts) {
             'first (the overdue on top), else the newest first.',
           querystring: reportFilterSchema.extend({
             ...pageQuery,
-            sort: z.enum(['newest', 'deadline']).default('newest'),
+            sort: reportListSortSchema.default('newest'),
           }),
           response: { 200: pageOf(reportSchema) },
         },

@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { createCityOps, type CityOps } from '../../src/main.js';
 import { systemActor } from '../../src/core/auth/principal.js';
+import { ReportSubmissions } from '../../src/reports/submission.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { callerFor, testConfig, type Caller } from '../support/app.js';
 import {
@@ -212,4 +213,50 @@ export async function callerAs(cityops: CityOps, email: string): Promise<Caller>
   });
   expect(res.statusCode, res.body).toBe(200);
   return callerFor(cityops, res.json<{ token: string }>().token);
+}
+
+/**
+ * A report the hotline took `daysAgo` days ago at HERE: the real submission
+ * on a clock set back (as the demo seed makes its past reports), so that its
+ * deadline, counted in working days from then, may have passed. Answers its number.
+ */
+export async function reportTakenDaysAgo(
+  cityops: CityOps,
+  daysAgo: number,
+  categoryCode: string,
+  description: string,
+  attributes: Record<string, string> = {},
+): Promise<string> {
+  const at = new Date(Date.now() - daysAgo * 86_400_000);
+  const submissions = new ReportSubmissions({
+    db: cityops.db,
+    audit: cityops.ctx.audit,
+    clock: { now: () => at },
+    calendar: cityops.reports.calendar,
+    categories: cityops.reports.categories,
+    files: cityops.reports.files,
+    changes: cityops.reports.changes,
+    deadlineDays: cityops.ctx.config.reports.deadlineDays,
+  });
+  const made = await submissions.submit(
+    {
+      channel: 'staff',
+      categoryCode,
+      description,
+      location: { lat: HERE.latitude, lon: HERE.longitude },
+      address: null,
+      addressId: null,
+      attributes,
+      photoIds: [],
+      reporter: { name: null, phone: null, email: null, deviceId: null, accountId: null },
+      citizenId: null,
+      mediaUrl: null,
+    },
+    {
+      history: { type: 'staff', id: null, name: OPERATOR.name, agency: null },
+      audit: systemActor,
+      uploader: { type: 'anonymous', id: null },
+    },
+  );
+  return String(made.id);
 }

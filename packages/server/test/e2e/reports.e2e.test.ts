@@ -5,14 +5,16 @@
  * office, looks at the reporter, verifies and assigns it; an officer of the
  * ward's People's Committee starts and answers it with an after-photo; the
  * citizen sees the answer and rates it; the back office shows it closed and
- * rated. The actions offered are exactly the server's
+ * rated. Then the queue:
+ * sorted by deadline by the server, combined with the overdue filter, the
+ * filters kept in the address. The actions offered are exactly the server's
  * `allowedActions` for each role. Every page fails its test on any browser
  * console error.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { ReportDetail } from '@cityops/contracts';
+import type { Page as ListPage, Report, ReportDetail } from '@cityops/contracts';
 import { screenshot, watchedPage, type WatchedPage } from './browser.js';
 import {
   callerAs,
@@ -22,6 +24,7 @@ import {
   makeJpeg,
   OFFICER,
   OPERATOR,
+  reportTakenDaysAgo,
   signInConsole,
   startReportsEnv,
   WARD_AGENCY,
@@ -251,5 +254,115 @@ describe('a citizen report from the street to its rating', () => {
     await screenshot(page, 'reports-10-stats');
     expectNoConsoleErrors(operator, [/status of 409/]);
     operator.errors.length = 0;
+  });
+});
+
+describe('the queue of the back office', () => {
+  const ids: { overdue: string; soon: string; later: string } = {
+    overdue: '',
+    soon: '',
+    later: '',
+  };
+  const shownIds = async (page: Page) => {
+    const rows = await page.getByTestId('reports-table').locator('tbody tr').all();
+    return Promise.all(
+      rows.map(async (r) =>
+        ((await r.getAttribute('data-testid')) ?? '').slice('report-row-'.length),
+      ),
+    );
+  };
+
+  beforeAll(async () => {
+    // Oldest first: newest-first and deadline-first orders differ.
+    ids.overdue = await reportTakenDaysAgo(
+      env.cityops,
+      40,
+      'urban_order',
+      'Lấn chiếm vỉa hè đường Lương Ngọc Quyến từ tháng trước.',
+      { encroachment_kind: 'pavement' },
+    );
+    ids.soon = await reportTakenDaysAgo(
+      env.cityops,
+      0,
+      'road_damage',
+      'Nắp cống vỡ trước chợ Thái.',
+      { hazard_level: 'high' },
+    );
+    ids.later = await reportTakenDaysAgo(
+      env.cityops,
+      0,
+      'urban_order',
+      'Biển quảng cáo dựng trái phép trên đường Hoàng Văn Thụ.',
+      { encroachment_kind: 'advertising' },
+    );
+  });
+
+  it('sorts by deadline on the server, combines it with the overdue filter, and keeps both in the address', async () => {
+    const { page } = operator;
+    // The server's deadline order, and the newest-first one it must differ from.
+    const api = await callerAs(env.cityops, OPERATOR.email);
+    const list = async (query: string) => {
+      const res = await api.get(
+        `/api/v1/reports?status=received,verified,assigned,in_progress&${query}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<ListPage<Report>>().items;
+    };
+    const byDeadline = await list('sort=deadline');
+    expect(byDeadline.map((r) => r.id)).toEqual([ids.overdue, ids.soon, ids.later]);
+    expect(byDeadline[0]!.overdue).toBe(true);
+    expect((await list('sort=newest')).map((r) => r.id)).toEqual([
+      ids.later,
+      ids.soon,
+      ids.overdue,
+    ]);
+
+    await page.goto(`${env.base}/reports`);
+    await page.getByTestId(`report-row-${ids.later}`).waitFor();
+    expect(await shownIds(page)).toEqual([ids.later, ids.soon, ids.overdue]);
+    await page.getByTestId('sort').selectOption('deadline');
+    await expect.poll(() => shownIds(page)).toEqual([ids.overdue, ids.soon, ids.later]);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('deadline');
+    await page.getByTestId('filter-overdue').check();
+    await expect.poll(() => shownIds(page)).toEqual([ids.overdue]);
+    expect(
+      await page.getByTestId(`report-row-${ids.overdue}`).getByTestId('overdue-flag').count(),
+    ).toBe(1);
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/reports');
+    expect(url.searchParams.get('overdue')).toBe('true');
+    await screenshot(page, 'reports-11-queue-overdue-by-deadline');
+
+    // The address is the view: a reload, or a colleague opening it, shows the same.
+    await page.reload();
+    await expect.poll(() => shownIds(page)).toEqual([ids.overdue]);
+    expect(await page.getByTestId('sort').inputValue()).toBe('deadline');
+    expect(await page.getByTestId('filter-overdue').isChecked()).toBe(true);
+    const colleague = await env.browser.newContext({ timezoneId: 'Asia/Ho_Chi_Minh' });
+    try {
+      const w = await watchedPage(colleague);
+      await signInConsole(w.page, env.base, OPERATOR.email);
+      await w.page.goto(`${env.base}/reports?status=all&sort=deadline`);
+      const everyByDeadline = await api.get('/api/v1/reports?sort=deadline');
+      const expected = everyByDeadline.json<ListPage<Report>>().items.map((r) => r.id);
+      expect(expected).toContain(reportId);
+      expect(expected[0]).toBe(ids.overdue);
+      await expect.poll(() => shownIds(w.page)).toEqual(expected);
+      expect(await w.page.getByTestId('filter-status').inputValue()).toBe('');
+      expectNoConsoleErrors(w);
+    } finally {
+      await colleague.close();
+    }
+
+    // Back from a report, the queue is as it was left.
+    await page
+      .getByTestId(`report-row-${ids.overdue}`)
+      .getByRole('link', { name: `#${ids.overdue}` })
+      .click();
+    await page.getByTestId('report-view').waitFor();
+    await page.getByRole('link', { name: /Về danh sách/ }).click();
+    await expect.poll(() => shownIds(page)).toEqual([ids.overdue]);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('deadline');
+    expectNoConsoleErrors(operator);
   });
 });

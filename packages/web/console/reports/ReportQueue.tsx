@@ -1,14 +1,16 @@
 /**
  * The queue of reports: filters (status, kind, commune, agency, overdue,
- * text), newest first or by deadline, with overdue and extension flags and
- * the deadline as a date in Vietnam time. Filters survive a visit to a report.
+ * text), newest first or earliest deadline first (sorted by the server, so
+ * across pages), with overdue and extension flags and the deadline as a date
+ * in Vietnam time. The filters live in the address (`/reports?status=…`), so
+ * a view can be reloaded or shared, and they survive a visit to a report.
  */
-import { useMemo, useState } from 'react';
-import type { Report, ReportStatus } from '@cityops/contracts';
+import { useEffect, useMemo, useState } from 'react';
+import type { Report, ReportListSort, ReportStatus } from '@cityops/contracts';
 import { useResource } from '../../ui/api/use-resource';
 import { Empty, ErrorState, Loading } from '../../ui/components/states';
 import { todayIn } from '../../ui/i18n/format';
-import { Link } from '../../ui/router';
+import { Link, navigate } from '../../ui/router';
 import { statusKey } from '../../ui/reports/report-messages';
 import { openStatuses, reportStatusOrder } from '../../ui/reports/status';
 import { Pager, useCursorPager } from '../components/Pager';
@@ -20,17 +22,17 @@ import { CategoryIcon } from '../../ui/reports/icons';
 
 const PAGE_SIZE = 100;
 
-interface Filters {
+export interface Filters {
   status: '' | 'open' | ReportStatus;
   category: string;
   unit: string;
   agency: string;
   overdue: boolean;
   q: string;
-  sort: 'newest' | 'deadline';
+  sort: ReportListSort;
 }
 
-let remembered: Filters = {
+const DEFAULTS: Filters = {
   status: 'open',
   category: '',
   unit: '',
@@ -39,6 +41,49 @@ let remembered: Filters = {
   q: '',
   sort: 'newest',
 };
+
+/** The filters a query string names; a missing or unknown value keeps the default. */
+export function filtersFrom(search: string): Filters {
+  const p = new URLSearchParams(search);
+  const code = (k: string) => p.get(k)?.trim().slice(0, 64) ?? '';
+  const status = p.get('status');
+  return {
+    status:
+      status === 'all'
+        ? ''
+        : reportStatusOrder.includes(status as ReportStatus)
+          ? (status as ReportStatus)
+          : DEFAULTS.status,
+    category: code('category'),
+    unit: code('unit'),
+    agency: code('agency'),
+    overdue: p.get('overdue') === 'true',
+    q: (p.get('q') ?? '').slice(0, 200),
+    sort: p.get('sort') === 'deadline' ? 'deadline' : DEFAULTS.sort,
+  };
+}
+
+/** The query string of the filters ('' for the defaults). */
+export function searchOf(f: Filters): string {
+  const p = new URLSearchParams();
+  if (f.status !== DEFAULTS.status) p.set('status', f.status || 'all');
+  if (f.category) p.set('category', f.category);
+  if (f.unit) p.set('unit', f.unit);
+  if (f.agency) p.set('agency', f.agency);
+  if (f.overdue) p.set('overdue', 'true');
+  if (f.q.trim()) p.set('q', f.q);
+  if (f.sort !== DEFAULTS.sort) p.set('sort', f.sort);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The queue's query string as last shown in this page load. */
+let remembered: string | null = null;
+
+/** The queue as the user last left it (for "back to the queue"). */
+export function queueHref(): string {
+  return `/reports${remembered ?? ''}`;
+}
 
 export function StatusBadge(props: { status: ReportStatus }) {
   const { t } = useT();
@@ -74,9 +119,15 @@ export function DeadlineFlags(props: { report: Report }) {
 export function ReportQueue() {
   const { t, fmt, pick } = useT();
   const lookups = useLookups();
-  const [filters, setFiltersState] = useState<Filters>(remembered);
-  const setFilters = (patch: Partial<Filters>) =>
-    setFiltersState((f) => (remembered = { ...f, ...patch }));
+  const [filters, setFiltersState] = useState<Filters>(() =>
+    filtersFrom(window.location.search || (remembered ?? '')),
+  );
+  const setFilters = (patch: Partial<Filters>) => setFiltersState((f) => ({ ...f, ...patch }));
+  // The address follows the filters (replaced, not pushed: Back leaves the queue).
+  useEffect(() => {
+    remembered = searchOf(filters);
+    navigate(`/reports${remembered}`, { replace: true });
+  }, [filters]);
   const q = useDebounced(filters.q.trim());
   const filterKey = [
     filters.status,
@@ -85,6 +136,7 @@ export function ReportQueue() {
     filters.agency,
     filters.overdue,
     q,
+    filters.sort,
   ].join('|');
   const pager = useCursorPager(filterKey);
 
@@ -102,6 +154,7 @@ export function ReportQueue() {
         ...(filters.agency ? { agency: filters.agency } : {}),
         ...(filters.overdue ? { overdue: 'true' } : {}),
         ...(q ? { q } : {}),
+        ...(filters.sort === 'deadline' ? { sort: filters.sort } : {}),
         ...(pager.cursor ? { cursor: pager.cursor } : {}),
       },
       signal,
@@ -112,13 +165,7 @@ export function ReportQueue() {
     () => new Map(lookups.communes.map((u) => [u.code, u])),
     [lookups.communes],
   );
-  const items = useMemo(() => {
-    const all = list.data?.items ?? [];
-    if (filters.sort !== 'deadline') return all;
-    return [...all].sort(
-      (a, b) => a.deadline.localeCompare(b.deadline) || Number(a.id) - Number(b.id),
-    );
-  }, [list.data, filters.sort]);
+  const items = list.data?.items ?? [];
 
   return (
     <>

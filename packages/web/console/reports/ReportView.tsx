@@ -18,7 +18,7 @@ import { ActionPanel } from './ActionPanel';
 import { reportsApi } from './api';
 import { useLookups } from './lookups';
 import { PhotoGallery } from './photos';
-import { DeadlineFlags, StatusBadge } from './ReportQueue';
+import { DeadlineFlags, queueHref, StatusBadge } from './ReportQueue';
 import { CategoryIcon } from '../../ui/reports/icons';
 
 const ReportMap = lazy(() => import('../../ui/reports/ReportMap'));
@@ -132,7 +132,7 @@ export default function ReportView(props: { id: string }) {
   const role = session.status === 'signed-in' ? session.user.role : 'viewer';
 
   const back = (
-    <Link href="/reports" className="back-link">
+    <Link href={queueHref()} className="back-link">
       ‹ {t('rep.back')}
     </Link>
   );

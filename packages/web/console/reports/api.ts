@@ -11,6 +11,7 @@ import type {
   ReportActionBody,
   ReportCategory,
   ReportDetail,
+  ReportListSort,
   ReportStats,
   Reporter,
   UploadedFile,
@@ -28,7 +29,7 @@ export type AgencyRef = z.infer<typeof refSchema>;
 /** Filters of GET /api/v1/reports in their query-string form (lists separated by commas). */
 export type ReportListQuery = {
   [K in keyof z.input<typeof reportFilterSchema>]?: string;
-} & { limit?: number; cursor?: string };
+} & { limit?: number; cursor?: string; sort?: ReportListSort };
 
 export interface StatsQuery {
   groupBy: 'agency' | 'unit';

@@ -21,7 +21,8 @@ const backOffice = defineMessages(
     'rep.sort': 'Sắp xếp',
     'rep.sortNewest': 'Mới nhất trước',
     'rep.sortDeadline': 'Hạn sớm nhất trước',
-    'rep.sortNote': 'Sắp xếp theo hạn trong trang này.',
+    'rep.sortNote':
+      'Hạn xử lý sớm nhất trước (phản ánh quá hạn ở đầu danh sách), trên mọi trang. Địa chỉ trang giữ bộ lọc, có thể gửi cho người khác.',
     'rep.col.id': 'Số',
     'rep.col.category': 'Loại',
     'rep.col.description': 'Nội dung',
@@ -168,7 +169,8 @@ const backOffice = defineMessages(
     'rep.sort': 'Sort',
     'rep.sortNewest': 'Newest first',
     'rep.sortDeadline': 'Earliest deadline first',
-    'rep.sortNote': 'Sorted by deadline within this page.',
+    'rep.sortNote':
+      'Earliest deadline first (the overdue on top), across all pages. The page address keeps the filters and can be shared.',
     'rep.col.id': 'No.',
     'rep.col.category': 'Kind',
     'rep.col.description': 'Description',
