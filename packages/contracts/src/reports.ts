@@ -582,6 +582,19 @@ export const reportStatsSchema = z.object({
 });
 export type ReportStats = z.infer<typeof reportStatsSchema>;
 
+export const reportExportFormatSchema = z.enum(['csv', 'xlsx']);
+export type ReportExportFormat = z.infer<typeof reportExportFormatSchema>;
+
+/** A signed link to a statistics export: what to export, and as what. */
+export const reportExportLinkRequestSchema = reportStatsQuerySchema.extend({
+  format: reportExportFormatSchema,
+});
+export type ReportExportLinkRequest = z.input<typeof reportExportLinkRequestSchema>;
+
+/** The link (same origin, no token needed) and when it stops working. */
+export const reportExportLinkSchema = z.object({ url: z.string(), expiresAt: z.string() });
+export type ReportExportLink = z.infer<typeof reportExportLinkSchema>;
+
 // ---------------------------------------------------------------- calendar
 
 export const calendarDaySchema = z.object({

@@ -1,6 +1,11 @@
 /** GET /api/v1/reports/stats (JSON), .csv and .xlsx: report statistics per agency or unit. */
 import { z } from 'zod';
-import { reportStatsQuerySchema, reportStatsSchema } from '@cityops/contracts';
+import {
+  reportExportLinkRequestSchema,
+  reportExportLinkSchema,
+  reportStatsQuerySchema,
+  reportStatsSchema,
+} from '@cityops/contracts';
 import type { FastifyReply } from 'fastify';
 import type { App } from '../core/http/app.js';
 import { principalOf } from '../core/http/app.js';
@@ -106,8 +111,8 @@ export function statsRoutes(stats: ReportStatsService, links: ExportLinks, clock
           tags: ['reports'],
           summary: 'A signed link to download statistics as CSV or XLSX without a token',
           description: `For a browser download: the link carries the query and the caller's scope, and is valid for ${LINK_SECONDS / 60} minutes.`,
-          body: reportStatsQuerySchema.extend({ format: z.enum(['csv', 'xlsx']) }),
-          response: { 201: z.object({ url: z.string(), expiresAt: z.string() }) },
+          body: reportExportLinkRequestSchema,
+          response: { 201: reportExportLinkSchema },
         },
         config: { access: 'reports:read' },
       },

@@ -5,7 +5,7 @@
  * office, looks at the reporter, verifies and assigns it; an officer of the
  * ward's People's Committee starts and answers it with an after-photo; the
  * citizen sees the answer and rates it; the back office shows it closed and
- * rated. Then the queue:
+ * rated, and its statistics download through a signed link. Then the queue:
  * sorted by deadline by the server, combined with the overdue filter, the
  * filters kept in the address. The actions offered are exactly the server's
  * `allowedActions` for each role. Every page fails its test on any browser
@@ -244,14 +244,44 @@ describe('a citizen report from the street to its rating', () => {
     const stats = page.getByTestId('stats-table');
     await stats.waitFor();
     expect(await stats.textContent()).toContain(WARD_AGENCY.nameVi);
+    // The download follows a signed link (a plain link: no Authorization header).
     const [csv] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('stats-csv').click(),
     ]);
-    expect(csv.suggestedFilename()).toMatch(/^cityops-reports-agency-.*\.csv$/);
+    expect(csv.suggestedFilename()).toMatch(/^reports-agency-\d{4}-\d{2}-\d{2}-.*\.csv$/);
     const file = await csv.path();
     expect(fs.readFileSync(file, 'utf8')).toContain(WARD_AGENCY.code);
+    expect(csv.url()).toMatch(/\/api\/v1\/reports\/stats\/export\.csv\?link=[\w-]+\.[\w-]+$/);
+    // The link stays on the page, with its expiry in Vietnam time (this browser is in New York).
+    const link = page.getByTestId('stats-link-csv');
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(/^\/api\/v1\/reports\/stats\/export\.csv\?link=/);
+    const expiresText = await page.getByTestId('stats-link').textContent();
+    const hcmTimes = [0, 1, 2, 3, 4, 5, 6].map((m) =>
+      new Intl.DateTimeFormat('vi-VN', {
+        timeZone: 'Asia/Ho_Chi_Minh',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(new Date(Date.now() + m * 60_000)),
+    );
+    expect(hcmTimes.some((hm) => expiresText!.includes(`đến ${hm} giờ Việt Nam`))).toBe(true);
     await screenshot(page, 'reports-10-stats');
+    // Anyone holding the link downloads the CSV without signing in, until it expires…
+    const anonymous = await env.browser.newContext();
+    try {
+      const res = await anonymous.request.get(`${env.base}${href}`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toMatch(/^text\/csv/);
+      expect(await res.text()).toContain(WARD_AGENCY.code);
+      // …and an altered link opens nothing.
+      const altered = await anonymous.request.get(
+        `${env.base}${href.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}`,
+      );
+      expect(altered.status()).toBe(404);
+    } finally {
+      await anonymous.close();
+    }
     expectNoConsoleErrors(operator, [/status of 409/]);
     operator.errors.length = 0;
   });

@@ -1,24 +1,25 @@
 /**
  * Statistics of report handling per agency or per commune over a period,
- * with the rates of Decision 766/QĐ-TTg, and CSV/XLSX downloads of the same.
+ * with the rates of Decision 766/QĐ-TTg, and CSV/XLSX downloads of the same
+ * through signed, expiring links (plain links: no token in the browser's
+ * download, and the link can be opened again until it expires).
  */
 import { useState } from 'react';
-import type { ReportStatsRow } from '@cityops/contracts';
+import type { ReportExportFormat, ReportExportLink, ReportStatsRow } from '@cityops/contracts';
 import { useResource } from '../../ui/api/use-resource';
 import { ErrorState, Loading } from '../../ui/components/states';
 import { todayIn } from '../../ui/i18n/format';
 import { useT } from '../i18n';
 import { reportsApi, type StatsQuery } from './api';
 
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
+/** Follows a link as a download (the server names the file). */
+function download(url: string): void {
   const a = document.createElement('a');
   a.href = url;
-  a.download = name;
+  a.download = '';
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export default function ReportStatsPage() {
@@ -29,6 +30,9 @@ export default function ReportStatsPage() {
   const [to, setTo] = useState(today);
   const [busy, setBusy] = useState(false);
   const [fileError, setFileError] = useState<unknown>(null);
+  const [link, setLink] = useState<
+    (ReportExportLink & { format: ReportExportFormat; key: string }) | null
+  >(null);
   const query: StatsQuery = { groupBy, from, to };
   const stats = useResource(`${groupBy}|${from}|${to}`, (signal) =>
     reportsApi.stats(query, signal),
@@ -37,12 +41,13 @@ export default function ReportStatsPage() {
   const pct = (v: number | null) =>
     v === null ? '—' : `${fmt.number(Math.round(v * 1000) / 10)} %`;
   const num = (v: number | null) => (v === null ? '—' : fmt.number(Math.round(v * 10) / 10));
-  const get = async (ext: 'csv' | 'xlsx') => {
+  const get = async (format: ReportExportFormat) => {
     setBusy(true);
     setFileError(null);
     try {
-      const blob = await reportsApi.statsFile({ ...query, lang: locale }, ext);
-      download(blob, `cityops-reports-${groupBy}-${from}-${to}.${ext}`);
+      const made = await reportsApi.statsExportLink({ ...query, lang: locale }, format);
+      setLink({ ...made, format, key: `${groupBy}|${from}|${to}|${locale}` });
+      download(made.url);
     } catch (err) {
       setFileError(err);
     } finally {
@@ -133,6 +138,14 @@ export default function ReportStatsPage() {
           </button>
         </div>
       </form>
+      {link?.key === `${groupBy}|${from}|${to}|${locale}` && (
+        <p className="muted small" data-testid="stats-link">
+          <a href={link.url} download data-testid={`stats-link-${link.format}`}>
+            {t('rep.stats.linkText', { format: t(`rep.stats.${link.format}`) })}
+          </a>{' '}
+          {t('rep.stats.linkExpires', { at: fmt.time(new Date(link.expiresAt)) })}
+        </p>
+      )}
       {fileError !== null && <ErrorState error={fileError} compact />}
       {stats.state === 'error' && <ErrorState error={stats.error} onRetry={stats.reload} />}
       {stats.state === 'loading' && !stats.data && <Loading />}

@@ -11,6 +11,9 @@ import type {
   ReportActionBody,
   ReportCategory,
   ReportDetail,
+  ReportExportFormat,
+  ReportExportLink,
+  ReportExportLinkRequest,
   ReportListSort,
   ReportStats,
   Reporter,
@@ -19,7 +22,6 @@ import type {
   reportFilterSchema,
 } from '@cityops/contracts';
 import { api } from '../../ui/api';
-import { withQuery } from '../../ui/api/client';
 import { ApiError, problemFrom } from '../../ui/api/errors';
 import { uploadPhoto } from '../../ui/reports/photos';
 
@@ -75,9 +77,18 @@ export const reportsApi = {
     client.get<Page<AdminUnit>>('/api/v1/admin-units', { level: 'commune', limit: 1000 }, signal),
   stats: (query: StatsQuery, signal?: AbortSignal) =>
     client.get<ReportStats>('/api/v1/reports/stats', { ...query }, signal),
-  /** A download of the statistics (CSV or XLSX), fetched with the session's token. */
-  statsFile: (query: StatsQuery & { lang: 'vi' | 'en' | 'both' }, ext: 'csv' | 'xlsx') =>
-    authedBlob(withQuery(`/api/v1/reports/stats.${ext}`, { ...query })),
+  /**
+   * A signed, expiring link to the statistics as CSV or XLSX: a plain link the
+   * browser downloads by itself (no Authorization header needed).
+   */
+  statsExportLink: (
+    query: StatsQuery & { lang: 'vi' | 'en' | 'both' },
+    format: ReportExportFormat,
+  ) =>
+    client.post<ReportExportLink>('/api/v1/reports/stats/export-links', {
+      ...query,
+      format,
+    } satisfies ReportExportLinkRequest),
   /** A photo of a report (staff photos need the token, so <img> cannot fetch them itself). */
   photo: (url: string, signal?: AbortSignal) => authedBlob(url, signal),
 };

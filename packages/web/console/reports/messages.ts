@@ -149,6 +149,9 @@ const backOffice = defineMessages(
     'rep.stats.csv': 'CSV',
     'rep.stats.xlsx': 'Excel (XLSX)',
     'rep.stats.none': 'Không có phản ánh trong khoảng thời gian này.',
+    'rep.stats.linkText': 'Liên kết tải {format}',
+    'rep.stats.linkExpires':
+      '(mở được không cần đăng nhập, với phạm vi của bạn, đến {at} giờ Việt Nam; sau đó tải lại)',
     'rep.unknownUnit': 'Không xác định',
   },
   {
@@ -295,6 +298,9 @@ const backOffice = defineMessages(
     'rep.stats.csv': 'CSV',
     'rep.stats.xlsx': 'Excel (XLSX)',
     'rep.stats.none': 'No reports in this period.',
+    'rep.stats.linkText': 'Download link ({format})',
+    'rep.stats.linkExpires':
+      '(opens without signing in, with your scope, until {at} Vietnam time; then ask again)',
     'rep.unknownUnit': 'Unknown',
   },
 );
