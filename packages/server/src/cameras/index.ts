@@ -26,7 +26,7 @@
  */
 import type { CityOpsModule, CoreContext } from '../core/module.js';
 import type { App } from '../core/http/app.js';
-import type { Principal } from '../core/auth/principal.js';
+import { systemActor, type Actor, type Principal } from '../core/auth/principal.js';
 import type { SecretBox } from '../core/auth/secret-box.js';
 import { CamerasService } from './cameras.service.js';
 import { camerasRoutes } from './cameras.routes.js';
@@ -35,6 +35,7 @@ import { grantsRoutes } from './grants.routes.js';
 import { CameraHealthService, type HealthOptions } from './health.js';
 import { healthRoutes } from './health.routes.js';
 import { seedCameraRules } from './rules.js';
+import { resealCameraCredentials } from './reseal.js';
 import { SnapshotService, type SnapshotOptions } from './snapshots.js';
 import { snapshotRoutes } from './snapshots.routes.js';
 import { SnapshotViews } from './snapshot-views.js';
@@ -75,6 +76,8 @@ export interface CamerasOptions {
   health?: Partial<HealthOptions>;
   /** Create the default offline alert rules on start (default true). */
   seedRules?: boolean;
+  /** Seal camera credentials stored in plain on start (default true). */
+  resealOnStart?: boolean;
   /** Pull ONVIF events of cameras in the background (default: when probing on a schedule). */
   onvifEvents?: boolean;
   snapshots?: Partial<SnapshotOptions>;
@@ -123,6 +126,8 @@ export function camerasModule(
     { cameras, events, log: ctx.log },
     { timeoutMs: c.probeTimeoutMs, concurrency: c.probeConcurrency, intervalMs: 5000 },
   );
+  const reseal = (actor: Actor) =>
+    resealCameraCredentials({ db: ctx.db, audit: ctx.audit, secrets: deps.secrets }, actor);
   const hooks: CameraHooks = {
     ctx,
     cameras,
@@ -146,6 +151,10 @@ export function camerasModule(
     },
     start: async () => {
       if (opts.seedRules !== false) await seedCameraRules(ctx.db, ctx.clock, deps.rules);
+      if (opts.resealOnStart !== false) {
+        const n = await reseal(systemActor);
+        if (n > 0) ctx.log.info({ cameras: n }, 'plain camera credentials sealed');
+      }
       health.start();
       snapshotViews.start();
       if (opts.onvifEvents ?? c.probeSeconds > 0) onvifEvents.start();
@@ -163,6 +172,8 @@ export function camerasModule(
     health,
     snapshots,
     snapshotViews,
+    /** Seals every camera credential still stored in plain (audited; idempotent). */
+    reseal,
     events,
     onvifEvents,
     hooks,

@@ -1,4 +1,4 @@
-/** The `cityops` command line: serve, migrate, seed, users, API keys, geodata, audit. */
+/** The `cityops` command line: serve, migrate, seed, users, API keys, geodata, cameras, audit. */
 import { Command, Option } from 'commander';
 import {
   roles,
@@ -20,6 +20,8 @@ import { serve } from './serve.js';
 import { createCityOps } from '../main.js';
 import { seedDemo } from '../demo/seed.js';
 import { importBoundariesFile } from '../geo/boundary-import.js';
+import { SecretBox, loadSecretKey } from '../core/auth/secret-box.js';
+import { resealCameraCredentials } from '../cameras/reseal.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -239,6 +241,27 @@ export function buildCli(): Command {
         });
       },
     );
+
+  const cameras = program.command('cameras').description('the camera platform');
+  cameras
+    .command('reseal')
+    .description(
+      'seal with the current key every camera credential stored in plain (audited; safe to run again)',
+    )
+    .action(async () => {
+      await withDb(async (db, config) => {
+        const secrets = new SecretBox(await loadSecretKey(config));
+        const n = await resealCameraCredentials(
+          { db, audit: new AuditService(db, systemClock), secrets },
+          cliActor('cameras reseal'),
+        );
+        out(
+          n
+            ? `sealed the credentials of ${n} camera${n === 1 ? '' : 's'}`
+            : 'no camera credential is stored in plain',
+        );
+      });
+    });
 
   const audit = program.command('audit').description('the audit log');
   audit
