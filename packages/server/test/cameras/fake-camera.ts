@@ -2,9 +2,14 @@
  * A fake IP camera on loopback, because no real camera can run here: a small
  * RTSP responder (OPTIONS, DESCRIBE with an SDP; no media), an HTTP snapshot
  * endpoint that answers a real JPEG, and an ONVIF device service (SOAP:
- * GetDeviceInformation, GetProfiles, GetStreamUri, GetSnapshotUri). Each part
- * can require Basic or Digest credentials (ONVIF: WS-Security UsernameToken),
- * stay silent (accept and never answer) or be absent (connection refused).
+ * what the onvif library asks on connecting — GetSystemDateAndTime, without
+ * credentials as the standard allows, GetServices, GetCapabilities,
+ * GetProfiles, GetVideoSources — then GetDeviceInformation, GetStreamUri,
+ * GetSnapshotUri, and PullPoint events: CreatePullPointSubscription,
+ * PullMessages, Renew, Unsubscribe, with subscriptions that really end at
+ * their termination time). Each part can require Basic or Digest credentials
+ * (ONVIF: WS-Security UsernameToken), stay silent (accept and never answer)
+ * or be absent (connection refused).
  * Tests of a real RTSP stream use test/support/rtsp-server.ts (ffmpeg).
  */
 import http from 'node:http';
@@ -25,6 +30,20 @@ export interface FakeCameraOptions {
   slowMs?: number;
   manufacturer?: string;
   model?: string;
+  /** Seconds an ONVIF PullPoint subscription lives after its creation or renewal (default 600). */
+  subscriptionSeconds?: number;
+  /** Answer Renew with a fault (as some devices do), so the client must subscribe again. */
+  refuseRenew?: boolean;
+}
+
+export interface FakeOnvifState {
+  /** ONVIF operations asked, in order (GetSystemDateAndTime, GetProfiles, Renew…). */
+  calls: string[];
+  /** PullPoint subscriptions created, and renewals granted. */
+  subscriptions: number;
+  renewals: number;
+  /** Pulls and renewals refused because their subscription had ended. */
+  expired: number;
 }
 
 export interface FakeCamera {
@@ -35,6 +54,7 @@ export interface FakeCamera {
   httpPort: number;
   /** Requests seen, with whether they carried valid credentials. */
   seen: Array<{ proto: 'rtsp' | 'http'; method: string; path: string; authorized: boolean }>;
+  onvif: FakeOnvifState;
   jpeg: Buffer;
   /** Queues an ONVIF notification for the next PullMessages. */
   emit(topic: string, item: string, value: string): void;
@@ -89,6 +109,11 @@ function wsseValid(xml: string, o: FakeCameraOptions): boolean {
   return expected === digest;
 }
 
+/** The ONVIF operation of a SOAP request: the first element of its Body. */
+function operationOf(xml: string): string {
+  return /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(xml)?.[1] ?? '';
+}
+
 const soap = (body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><SOAP-ENV:Body>${body}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
 
@@ -103,6 +128,10 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
     .toBuffer();
   const sockets = new Set<net.Socket>();
   const queue: string[] = [];
+  const onvif: FakeOnvifState = { calls: [], subscriptions: 0, renewals: 0, expired: 0 };
+  /** PullPoint subscriptions by their path, with when each ends. */
+  const pullPoints = new Map<string, number>();
+  const lifetimeMs = (o.subscriptionSeconds ?? 600) * 1000;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   // RTSP: one request at a time per connection.
@@ -161,7 +190,10 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const body = Buffer.concat(chunks).toString('utf8');
         if (path.startsWith('/onvif/')) {
-          const authorized = wsseValid(body, o);
+          const op = operationOf(body);
+          onvif.calls.push(op);
+          // GetSystemDateAndTime answers without credentials (ONVIF Core 5.9.1).
+          const authorized = op === 'GetSystemDateAndTime' || wsseValid(body, o);
           seen.push({ proto: 'http', method: req.method ?? '', path, authorized });
           res.setHeader('content-type', 'application/soap+xml; charset=utf-8');
           if (!authorized) {
@@ -173,16 +205,59 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
             );
             return;
           }
-          if (body.includes('PullMessages')) {
-            const messages = queue.splice(0).join('');
+          if (path.startsWith('/onvif/pullpoint/')) {
+            const endsAt = pullPoints.get(path);
+            const now = Date.now();
+            if (endsAt === undefined || endsAt <= now || (op === 'Renew' && o.refuseRenew)) {
+              if (endsAt !== undefined && endsAt <= now) onvif.expired++;
+              res.statusCode = 400;
+              res.end(
+                soap(
+                  '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">No such subscription</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>',
+                ),
+              );
+              return;
+            }
+            if (op === 'PullMessages') {
+              const messages = queue.splice(0).join('');
+              res.end(
+                soap(
+                  `<tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"><tev:CurrentTime>${new Date(now).toISOString()}</tev:CurrentTime><tev:TerminationTime>${new Date(endsAt).toISOString()}</tev:TerminationTime>${messages}</tev:PullMessagesResponse>`,
+                ),
+              );
+            } else if (op === 'Renew') {
+              onvif.renewals++;
+              pullPoints.set(path, now + lifetimeMs);
+              res.end(
+                soap(
+                  `<wsnt:RenewResponse xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"><wsnt:TerminationTime>${new Date(now + lifetimeMs).toISOString()}</wsnt:TerminationTime><wsnt:CurrentTime>${new Date(now).toISOString()}</wsnt:CurrentTime></wsnt:RenewResponse>`,
+                ),
+              );
+            } else if (op === 'Unsubscribe') {
+              pullPoints.delete(path);
+              res.end(
+                soap('<wsnt:UnsubscribeResponse xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"/>'),
+              );
+            } else {
+              res.statusCode = 400;
+              res.end(soap(unknownOperation));
+            }
+            return;
+          }
+          if (op === 'CreatePullPointSubscription') {
+            const n = ++onvif.subscriptions;
+            const now = Date.now();
+            pullPoints.set(`/onvif/pullpoint/${n}`, now + lifetimeMs);
             res.end(
               soap(
-                `<tev:PullMessagesResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"><tev:CurrentTime>${new Date().toISOString()}</tev:CurrentTime><tev:TerminationTime>${new Date(Date.now() + 600_000).toISOString()}</tev:TerminationTime>${messages}</tev:PullMessagesResponse>`,
+                `<tev:CreatePullPointSubscriptionResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsa5="http://www.w3.org/2005/08/addressing" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"><tev:SubscriptionReference><wsa5:Address>http://127.0.0.1:${httpPort}/onvif/pullpoint/${n}</wsa5:Address></tev:SubscriptionReference><wsnt:CurrentTime>${new Date(now).toISOString()}</wsnt:CurrentTime><wsnt:TerminationTime>${new Date(now + lifetimeMs).toISOString()}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`,
               ),
             );
             return;
           }
-          res.end(soap(onvifAnswer(body, o, httpPort, rtspPortOf())));
+          const answer = onvifAnswer(op, body, o, httpPort, rtspPortOf());
+          if (answer === unknownOperation) res.statusCode = 400;
+          res.end(soap(answer));
           return;
         }
         const authorized = checkAuth(req.headers.authorization, req.method ?? 'GET', o, nonce);
@@ -236,6 +311,7 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
     rtspPort,
     httpPort,
     seen,
+    onvif,
     jpeg,
     emit(topic, item, value) {
       queue.push(
@@ -254,36 +330,72 @@ export async function startFakeCamera(o: FakeCameraOptions = {}): Promise<FakeCa
   };
 }
 
-function onvifAnswer(body: string, o: FakeCameraOptions, httpPort: number, rtspPort: number) {
-  if (body.includes('GetDeviceInformation'))
-    return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${o.manufacturer ?? 'FakeVision'}</tds:Manufacturer><tds:Model>${o.model ?? 'FV-2000'}</tds:Model><tds:FirmwareVersion>1.2.3</tds:FirmwareVersion><tds:SerialNumber>SN123</tds:SerialNumber><tds:HardwareId>HW1</tds:HardwareId></tds:GetDeviceInformationResponse>`;
-  if (body.includes('GetCapabilities'))
-    return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Media><tt:XAddr>http://127.0.0.1:${httpPort}/onvif/media_service</tt:XAddr></tt:Media><tt:Events><tt:XAddr>http://127.0.0.1:${httpPort}/onvif/event_service</tt:XAddr></tt:Events></tds:Capabilities></tds:GetCapabilitiesResponse>`;
-  if (body.includes('CreatePullPointSubscription'))
-    return `<tev:CreatePullPointSubscriptionResponse xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsa5="http://www.w3.org/2005/08/addressing"><tev:SubscriptionReference><wsa5:Address>http://127.0.0.1:${httpPort}/onvif/pullpoint</wsa5:Address></tev:SubscriptionReference><wsnt:CurrentTime xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2">${new Date().toISOString()}</wsnt:CurrentTime></tev:CreatePullPointSubscriptionResponse>`;
-  if (body.includes('GetProfiles'))
-    return `<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name></trt:Profiles><trt:Profiles token="sub" fixed="true"><tt:Name>SubStream</tt:Name></trt:Profiles></trt:GetProfilesResponse>`;
-  if (body.includes('GetStreamUri')) {
-    const token = /<trt:ProfileToken>([^<]*)</.exec(body)?.[1] ?? 'main';
-    return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>rtsp://127.0.0.1:${rtspPort}/${token === 'sub' ? 'stream2' : 'stream1'}</tt:Uri></trt:MediaUri></trt:GetStreamUriResponse>`;
+const unknownOperation =
+  '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>ter:ActionNotSupported</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code></SOAP-ENV:Fault>';
+
+/** A Profile S media profile: its video source and encoder configurations. */
+const profile = (token: string, name: string, width: number, height: number) =>
+  `<trt:Profiles token="${token}" fixed="true"><tt:Name>${name}</tt:Name><tt:VideoSourceConfiguration token="vsc1"><tt:Name>VideoSource</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>vs1</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec-${token}"><tt:Name>${name}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>${width}</tt:Width><tt:Height>${height}</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>25</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>4096</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration></trt:Profiles>`;
+
+function onvifAnswer(
+  op: string,
+  body: string,
+  o: FakeCameraOptions,
+  httpPort: number,
+  rtspPort: number,
+) {
+  const base = `http://127.0.0.1:${httpPort}/onvif`;
+  switch (op) {
+    case 'GetSystemDateAndTime': {
+      const d = new Date();
+      return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>ICT-7</tt:TZ></tt:TimeZone><tt:UTCDateTime><tt:Time><tt:Hour>${d.getUTCHours()}</tt:Hour><tt:Minute>${d.getUTCMinutes()}</tt:Minute><tt:Second>${d.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${d.getUTCFullYear()}</tt:Year><tt:Month>${d.getUTCMonth() + 1}</tt:Month><tt:Day>${d.getUTCDate()}</tt:Day></tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
+    }
+    case 'GetServices':
+      return `<tds:GetServicesResponse>${[
+        ['device', 'device_service'],
+        ['media', 'media_service'],
+        ['events', 'event_service'],
+      ]
+        .map(
+          ([ns, path]) =>
+            `<tds:Service><tds:Namespace>http://www.onvif.org/ver10/${ns}/wsdl</tds:Namespace><tds:XAddr>${base}/${path}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`,
+        )
+        .join('')}</tds:GetServicesResponse>`;
+    case 'GetCapabilities':
+      return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${base}/device_service</tt:XAddr></tt:Device><tt:Events><tt:XAddr>${base}/event_service</tt:XAddr><tt:WSSubscriptionPolicySupport>false</tt:WSSubscriptionPolicySupport><tt:WSPullPointSupport>true</tt:WSPullPointSupport></tt:Events><tt:Media><tt:XAddr>${base}/media_service</tt:XAddr></tt:Media></tds:Capabilities></tds:GetCapabilitiesResponse>`;
+    case 'GetDeviceInformation':
+      return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${o.manufacturer ?? 'FakeVision'}</tds:Manufacturer><tds:Model>${o.model ?? 'FV-2000'}</tds:Model><tds:FirmwareVersion>1.2.3</tds:FirmwareVersion><tds:SerialNumber>SN123</tds:SerialNumber><tds:HardwareId>HW1</tds:HardwareId></tds:GetDeviceInformationResponse>`;
+    case 'GetProfiles':
+      return `<trt:GetProfilesResponse>${profile('main', 'MainStream', 1920, 1080)}${profile('sub', 'SubStream', 640, 360)}</trt:GetProfilesResponse>`;
+    case 'GetVideoSources':
+      return `<trt:GetVideoSourcesResponse><trt:VideoSources token="vs1"><tt:Framerate>25</tt:Framerate><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>`;
+    case 'GetStreamUri': {
+      const token = /<(?:\w+:)?ProfileToken>([^<]*)</.exec(body)?.[1] ?? 'main';
+      return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>rtsp://127.0.0.1:${rtspPort}/${token === 'sub' ? 'stream2' : 'stream1'}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+    }
+    case 'GetSnapshotUri':
+      return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>http://127.0.0.1:${httpPort}/snapshot.jpg</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
+    default:
+      return unknownOperation;
   }
-  if (body.includes('GetSnapshotUri'))
-    return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>http://127.0.0.1:${httpPort}/snapshot.jpg</tt:Uri></trt:MediaUri></trt:GetSnapshotUriResponse>`;
-  return '<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Receiver</SOAP-ENV:Value></SOAP-ENV:Code></SOAP-ENV:Fault>';
 }
 
 /**
  * A fake WS-Discovery responder on loopback UDP (no real camera exists here):
  * answers a Probe for NetworkVideoTransmitter with a ProbeMatch naming the
  * given device service address, to the sender, relating to its MessageID.
+ * With `multicast` it listens as a device does, on port 3702 of the
+ * WS-Discovery group 239.255.255.250 joined on that interface address;
+ * otherwise on a port of its own on 127.0.0.1, for unicast probes.
  */
 export async function startFakeDiscovery(device: {
   xaddr: string;
   name: string;
   hardware: string;
+  multicast?: { interfaceAddress: string };
 }): Promise<{ port: number; probes: number; close(): Promise<void> }> {
   const dgram = await import('node:dgram');
-  const socket = dgram.createSocket('udp4');
+  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: !!device.multicast });
   const state = { probes: 0 };
   const urn = `urn:uuid:${randomBytes(16)
     .toString('hex')
@@ -292,13 +404,32 @@ export async function startFakeDiscovery(device: {
     const text = msg.toString('utf8');
     if (!text.includes('Probe') || !text.includes('NetworkVideoTransmitter')) return;
     state.probes++;
-    const id = /<a:MessageID>([^<]+)<\/a:MessageID>/.exec(text)?.[1] ?? '';
+    const id = /<(?:\w+:)?MessageID[^>]*>([^<]+)<\/(?:\w+:)?MessageID>/.exec(text)?.[1] ?? '';
     const answer = `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><SOAP-ENV:Header><wsa:MessageID>uuid:${randomBytes(8).toString('hex')}</wsa:MessageID><wsa:RelatesTo>${id}</wsa:RelatesTo><wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></SOAP-ENV:Header><SOAP-ENV:Body><d:ProbeMatches><d:ProbeMatch><wsa:EndpointReference><wsa:Address>${urn}</wsa:Address></wsa:EndpointReference><d:Types>dn:NetworkVideoTransmitter</d:Types><d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/name/${encodeURIComponent(device.name)} onvif://www.onvif.org/hardware/${encodeURIComponent(device.hardware)}</d:Scopes><d:XAddrs>${device.xaddr}</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
     socket.send(answer, rinfo.port, rinfo.address);
-    // A stray answer to another probe must be ignored by the client.
-    socket.send(answer.replace(id, 'uuid:someone-else'), rinfo.port, rinfo.address);
+    // A stray answer to another probe, from another device, must be ignored by the client.
+    socket.send(
+      answer.replace(id, 'uuid:someone-else').replace(urn, `${urn.slice(0, -4)}0000`),
+      rinfo.port,
+      rinfo.address,
+    );
   });
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  if (device.multicast) {
+    const { interfaceAddress } = device.multicast;
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(3702, () => {
+        try {
+          socket.addMembership('239.255.255.250', interfaceAddress);
+          resolve();
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+  } else {
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  }
   return {
     port: socket.address().port,
     get probes() {
