@@ -58,8 +58,15 @@ export function onvifRoutes(cameras: CamerasService, assets: AssetsService, time
               port: Number(b.target.split(':').pop()),
             }
           : undefined;
-        const items = await discover({ interface: b.interface, target, timeoutMs: b.timeoutMs });
-        return { items };
+        try {
+          return {
+            items: await discover({ interface: b.interface, target, timeoutMs: b.timeoutMs }),
+          };
+        } catch (err) {
+          if (err instanceof CheckError)
+            throw new UnavailableError(`WS-Discovery did not run: ${err.message}.`);
+          throw err;
+        }
       },
     );
 

@@ -1,8 +1,10 @@
 /**
- * ONVIF: WS-Discovery and filling in a camera, against a fake ONVIF device
- * (HTTP SOAP on loopback) and a fake WS-Discovery responder (UDP on loopback),
- * because no real camera exists here.
+ * ONVIF: WS-Discovery and filling in a camera through the onvif library, and
+ * PullPoint events, against a fake ONVIF device (HTTP SOAP on loopback) and a
+ * fake WS-Discovery responder (UDP on loopback, unicast and on the multicast
+ * group joined on the loopback interface), because no real camera exists here.
  */
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Camera } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
@@ -12,6 +14,35 @@ import { startFakeCamera, startFakeDiscovery, type FakeCamera } from './fake-cam
 import { parseProbeMatches, probeMessage } from '../../src/cameras/onvif.js';
 
 const creds = { username: 'onvif', password: 'Onvif-Secret-8' };
+
+/**
+ * Whether a datagram sent to 239.255.255.250 from 127.0.0.1 reaches a socket
+ * that joined that group on 127.0.0.1 (on a port of its own, not 3702): the
+ * loopback interface of a sandbox may carry no multicast.
+ */
+async function loopbackMulticast(): Promise<string | undefined> {
+  const rx = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const tx = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((r) => rx.bind(0, () => r()));
+    rx.addMembership('239.255.255.250', '127.0.0.1');
+    await new Promise<void>((r) => tx.bind(0, '127.0.0.1', () => r()));
+    const got = new Promise<boolean>((resolve) => {
+      rx.once('message', () => resolve(true));
+      setTimeout(() => resolve(false), 1000);
+    });
+    tx.send('ping', rx.address().port, '239.255.255.250');
+    return (await got)
+      ? undefined
+      : 'multicast on the loopback interface does not deliver here (no datagram to a socket that joined 239.255.255.250 on 127.0.0.1)';
+  } catch (err) {
+    return `multicast on the loopback interface is not available here (${(err as Error).message})`;
+  } finally {
+    rx.close();
+    tx.close();
+  }
+}
+const noMulticast = await loopbackMulticast();
 
 describeEachDb('cameras: ONVIF', (kind) => {
   const t = useTestCityOps(kind, { env: { CITYOPS_CAMERA_PROBE_TIMEOUT_MS: '1000' } });
@@ -61,6 +92,47 @@ describeEachDb('cameras: ONVIF', (kind) => {
     expect((await viewer.post('/api/v1/cameras/discover', {})).statusCode).toBe(403);
   });
 
+  it('discovers the device by multicast WS-Discovery on the loopback interface, by name or address', async (ctx) => {
+    // Skipped, with the reason shown, where the sandbox's loopback carries no multicast.
+    ctx.skip(noMulticast !== undefined, noMulticast);
+    const device = await startFakeDiscovery({
+      xaddr: fake.onvifUrl,
+      name: 'Trường học',
+      hardware: 'DS-2CD',
+      multicast: { interfaceAddress: '127.0.0.1' },
+    });
+    try {
+      for (const iface of ['lo', '127.0.0.1']) {
+        const res = await t().admin.post('/api/v1/cameras/discover', {
+          interface: iface,
+          timeoutMs: 500,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        const items = res.json<{
+          items: Array<{
+            xaddrs: string[];
+            name: string;
+            hardware: string;
+            urn: string;
+            from: string;
+          }>;
+        }>().items;
+        // The fake also answers as another device to another probe: left out.
+        expect(items).toHaveLength(1);
+        expect(items[0]).toMatchObject({
+          xaddrs: [fake.onvifUrl],
+          name: 'Trường học',
+          hardware: 'DS-2CD',
+          from: '127.0.0.1',
+        });
+        expect(items[0]!.urn).toMatch(/^urn:uuid:/);
+      }
+      expect(device.probes).toBe(2);
+    } finally {
+      await device.close();
+    }
+  });
+
   it('reads a ProbeMatches message and builds a Probe', () => {
     expect(probeMessage('abc')).toContain('<a:MessageID>uuid:abc</a:MessageID>');
     expect(parseProbeMatches('<not xml', '1.2.3.4')).toEqual([]);
@@ -92,6 +164,16 @@ describeEachDb('cameras: ONVIF', (kind) => {
     expect(fake.seen.filter((s) => s.path.startsWith('/onvif/')).every((s) => s.authorized)).toBe(
       true,
     );
+    // Through the library: the device's clock first, then its services.
+    expect(fake.onvif.calls.slice(0, 2)).toEqual(['GetSystemDateAndTime', 'GetServices']);
+    expect(fake.onvif.calls).toEqual(
+      expect.arrayContaining([
+        'GetDeviceInformation',
+        'GetProfiles',
+        'GetStreamUri',
+        'GetSnapshotUri',
+      ]),
+    );
     // Then the camera probes online.
     const probe = await admin.post(`/api/v1/cameras/${cam.id}/probe`);
     expect(probe.json<{ status: string }>().status).toBe('online');
@@ -104,7 +186,31 @@ describeEachDb('cameras: ONVIF', (kind) => {
     });
     const res = await admin.post(`/api/v1/cameras/${wrong.id}/onvif`);
     expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('wrong user name or password');
     expect(res.body).not.toContain('127.0.0.1');
+    // A device that is gone: refused, named as such, within the deadline.
+    const gone = await startFakeCamera({ ...creds });
+    await gone.close();
+    const absent = await createCamera(admin, {
+      properties: { onvifUrl: gone.onvifUrl, ...creds },
+    });
+    const down = await admin.post(`/api/v1/cameras/${absent.id}/onvif`);
+    expect(down.statusCode).toBe(503);
+    expect(down.body).toContain('connection refused');
+    // A device that accepts and never answers: bounded by the probe deadline.
+    const silent = await startFakeCamera({ ...creds, http: 'silent' });
+    try {
+      const mute = await createCamera(admin, {
+        properties: { onvifUrl: silent.onvifUrl, ...creds },
+      });
+      const started = Date.now();
+      const late = await admin.post(`/api/v1/cameras/${mute.id}/onvif`);
+      expect(late.statusCode).toBe(503);
+      expect(late.body).toContain('no answer in time');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await silent.close();
+    }
     const none = await createCamera(admin, {});
     expect((await admin.post(`/api/v1/cameras/${none.id}/onvif`)).statusCode).toBe(409);
   });
