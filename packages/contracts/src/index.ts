@@ -12,3 +12,4 @@ export * from './dashboards.js';
 export * from './cameras.js';
 export * from './camera-walls.js';
 export * from './camera-live.js';
+export * from './citizen-push.js';

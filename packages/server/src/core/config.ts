@@ -78,6 +78,18 @@ const envSchema = z.object({
   CITYOPS_REPORT_AUTOCLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   CITYOPS_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   CITYOPS_CITIZEN_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  CITYOPS_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a P-256 public key in base64url (87 characters)')
+    .optional(),
+  CITYOPS_VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key in base64url (43 characters)')
+    .optional(),
+  CITYOPS_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL')
+    .optional(),
   // Cameras (packages/server/src/cameras).
   CITYOPS_SECRET_KEY: z
     .string()
@@ -89,6 +101,21 @@ const envSchema = z.object({
   CITYOPS_CAMERA_PROBE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   CITYOPS_CAMERA_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   CITYOPS_CAMERA_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  CITYOPS_CAMERA_SNAPSHOT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .refine((v) => v === 0 || v >= 5, 'must be 0 (off) or at least 5')
+    .default(10),
+  CITYOPS_CAMERA_SNAPSHOT_ALL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .refine((v) => v === 0 || v >= 60, 'must be 0 (off) or at least 60')
+    .default(0),
+  CITYOPS_CAMERA_SNAPSHOT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   ...videoEnvShape,
 });
 
@@ -128,6 +155,13 @@ export interface Config {
     autoCloseDays: number;
     retentionDays: number;
     citizenTokenDays: number;
+    /** Web push to the citizen app (VAPID); unset keys: `vapid.json` in the data folder. */
+    push: {
+      vapidPublicKey: string | undefined;
+      vapidPrivateKey: string | undefined;
+      /** Who runs the push sender (a push service's contact); default mailto: the admin. */
+      vapidSubject: string;
+    };
   };
   /** Key sealing stored secrets (camera credentials); unset: `secret.key` in the data folder. */
   secretKey: string | undefined;
@@ -138,6 +172,12 @@ export interface Config {
     probeConcurrency: number;
     /** Time allowed to each check of a probe. */
     probeTimeoutMs: number;
+    /** Seconds between background refreshes of the wall cameras' snapshots; 0: none. */
+    snapshotSeconds: number;
+    /** Seconds between background refreshes of every online camera's snapshot; 0: none. */
+    snapshotAllSeconds: number;
+    /** Background snapshot fetches in flight at most. */
+    snapshotConcurrency: number;
   };
   /** Camera live views: the stream gateway and its limits. */
   video: VideoSettings;
@@ -158,12 +198,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const secret =
       name.includes('PASSWORD') ||
       name === 'CITYOPS_SECRET_KEY' ||
+      name === 'CITYOPS_VAPID_PRIVATE_KEY' ||
       secretVideoSettings.includes(name) ||
       ['CITYOPS_SMTP_URL', 'CITYOPS_S3_URL', 'CITYOPS_SMS_URL'].includes(name);
     const shown = secret || given === undefined ? '' : ` (got "${given}")`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
+  if (!e.CITYOPS_VAPID_PUBLIC_KEY !== !e.CITYOPS_VAPID_PRIVATE_KEY) {
+    const missing = e.CITYOPS_VAPID_PUBLIC_KEY
+      ? 'CITYOPS_VAPID_PRIVATE_KEY'
+      : 'CITYOPS_VAPID_PUBLIC_KEY';
+    throw new ConfigError(`${missing}: set both VAPID keys, or neither (then vapid.json is used)`);
+  }
   try {
     new Intl.DateTimeFormat('en', { timeZone: e.CITYOPS_TIMEZONE });
   } catch {
@@ -207,12 +254,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       autoCloseDays: e.CITYOPS_REPORT_AUTOCLOSE_DAYS,
       retentionDays: e.CITYOPS_REPORT_RETENTION_DAYS,
       citizenTokenDays: e.CITYOPS_CITIZEN_TOKEN_DAYS,
+      push: {
+        vapidPublicKey: e.CITYOPS_VAPID_PUBLIC_KEY,
+        vapidPrivateKey: e.CITYOPS_VAPID_PRIVATE_KEY,
+        vapidSubject: e.CITYOPS_VAPID_SUBJECT ?? `mailto:${e.CITYOPS_ADMIN_EMAIL.toLowerCase()}`,
+      },
     },
     secretKey: e.CITYOPS_SECRET_KEY,
     cameras: {
       probeSeconds: e.CITYOPS_CAMERA_PROBE_SECONDS,
       probeConcurrency: e.CITYOPS_CAMERA_PROBE_CONCURRENCY,
       probeTimeoutMs: e.CITYOPS_CAMERA_PROBE_TIMEOUT_MS,
+      snapshotSeconds: e.CITYOPS_CAMERA_SNAPSHOT_SECONDS,
+      snapshotAllSeconds: e.CITYOPS_CAMERA_SNAPSHOT_ALL_SECONDS,
+      snapshotConcurrency: e.CITYOPS_CAMERA_SNAPSHOT_CONCURRENCY,
     },
     video: videoSettingsFrom(e),
   };

@@ -5,8 +5,8 @@
  *   duplicate they were about to send): a report merged into another is
  *   followed through its original;
  * - claiming the reports sent anonymously (with follow tokens) into the
- *   signed-in account: the anonymous citizens' reports and follows move to it
- *   and their tokens stop working;
+ *   signed-in account: the anonymous citizens' reports, follows and push
+ *   subscriptions move to it and their tokens stop working;
  * - the Idempotency-Key of a submission: a retried submission (an offline
  *   queue sending again after a lost answer) answers the report the first one
  *   made, never a second one.
@@ -20,6 +20,7 @@ import type { Actor } from '../core/auth/principal.js';
 import { hashSecret } from '../core/auth/secrets.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
+import * as pushRepo from './push.repo.js';
 
 export interface FollowDeps {
   db: Db;
@@ -135,6 +136,7 @@ export class ReportFollows {
       await tx.query(sql`
         UPDATE citizen_submission_keys SET citizen_id = ${citizenId}
         WHERE citizen_id = ANY(${from}::uuid[])`);
+      await pushRepo.moveTo(tx, from, citizenId);
       await tx.query(sql`
         UPDATE citizen_sessions SET revoked_at = ${now}
         WHERE citizen_id = ANY(${from}::uuid[]) AND revoked_at IS NULL`);

@@ -23,6 +23,8 @@ import { ReportJobs } from './jobs.js';
 import { ReportStatsService } from './stats.service.js';
 import { ReportFollows } from './follow.js';
 import { ReportChanges } from './changes.js';
+import { CitizenPush, loadVapidKeys, WebPushSender } from './push.js';
+import { pushRoutes } from './push.routes.js';
 import { UnitNames } from './units.js';
 import { ExportLinks } from './export-links.js';
 import { loadSecretKey } from '../core/auth/secret-box.js';
@@ -44,6 +46,8 @@ export interface ReportsOptions {
   jobsIntervalMs?: number;
   /** How often notifications are delivered (default 5 s). */
   notifyIntervalMs?: number;
+  /** Web push: `allowLoopback` takes http endpoints on the loopback (tests' push service). */
+  push?: { allowLoopback?: boolean; timeoutMs?: number };
 }
 
 export interface ReportsDeps {
@@ -63,6 +67,22 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
   const agencies = new AgencyDirectory(deps.listAgencies);
   const categories = new CategoriesService(db, audit, clock, agencies, settings.deadlineDays);
   const presenter = new ReportPresenter(agencies, categories, new UnitNames(deps.geo));
+  let sender: Promise<WebPushSender> | undefined;
+  /** The push sender, its VAPID keys read (or made) on first use. */
+  const pushSender = () => {
+    sender ??= loadVapidKeys({
+      publicKey: settings.push.vapidPublicKey,
+      privateKey: settings.push.vapidPrivateKey,
+      dataDir: config.dataDir,
+    }).then(
+      (keys) => new WebPushSender(keys, settings.push.vapidSubject, opts.push?.timeoutMs),
+      (err: unknown) => {
+        sender = undefined;
+        throw err;
+      },
+    );
+    return sender;
+  };
   const notifier = new ReportNotifier({
     db,
     clock,
@@ -70,6 +90,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     sms,
     directory: deps.directory,
     smtp: config.smtpUrl ? { url: config.smtpUrl, from: config.smtpFrom } : null,
+    push: pushSender,
   });
   const changes = new ReportChanges();
   const common = {
@@ -127,6 +148,10 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
       statsRoutes(stats, exportLinks, clock)(app);
       reportsRoutes(parts)(app);
       citizenRoutes(parts, deps.geo)(app);
+      pushRoutes(
+        new CitizenPush({ db, audit, clock, allowLoopback: opts.push?.allowLoopback === true }),
+        pushSender,
+      )(app);
     },
     start: () => {
       jobs.start(opts.jobsIntervalMs);

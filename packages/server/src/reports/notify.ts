@@ -1,6 +1,7 @@
 /**
  * Notifications about reports: to the citizen who sent a report and those
- * following it (their reports were merged into it) by SMS, and to the
+ * following it (their reports were merged into it, or they follow it) by SMS
+ * and by web push to their browsers' subscriptions (push.ts), and to the
  * supervisors of its area by e-mail when it is overdue or needs a decision.
  * Rows are written in the transaction of the change (an outbox) and delivered
  * by a worker with retries; targets name who, and the address is looked up
@@ -11,6 +12,7 @@
  * reusing its RoleDirectory to find supervisors.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { PushMessage } from '@cityops/contracts';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db, Queryable } from '../core/db/db.js';
 import type { Clock } from '../core/clock.js';
@@ -18,10 +20,13 @@ import { newId } from '../core/ids.js';
 import type { RoleDirectory } from '../notifications/index.js';
 import type { SmsSender } from './sms.js';
 import * as repo from './notify.repo.js';
+import * as pushRepo from './push.repo.js';
+import type { WebPushSender } from './push.js';
 
 export type NotifyTarget =
   | { kind: 'reporter'; reportId: number }
-  | { kind: 'supervisors'; adminUnit: string | null; agency: string | null };
+  | { kind: 'supervisors'; adminUnit: string | null; agency: string | null }
+  | { kind: 'push'; subscriptionId: string };
 
 export interface ReportMessage {
   event: string;
@@ -40,6 +45,8 @@ export interface NotifierDeps {
   sms: SmsSender | null;
   directory: RoleDirectory | null;
   smtp: { url: string; from: string } | null;
+  /** The web push sender (its VAPID keys are read on first use); none: no push. */
+  push?: (() => Promise<WebPushSender>) | null;
 }
 
 export class ReportNotifier {
@@ -51,19 +58,34 @@ export class ReportNotifier {
     this.mail = deps.smtp ? nodemailer.createTransport(deps.smtp.url) : null;
   }
 
-  /** Tells the reporter and the followers of a report (SMS), in the caller's transaction. */
+  /**
+   * Tells the reporter and the followers of a report (SMS to the senders of
+   * it and of its duplicates; a push to each browser subscribed by them or by
+   * its followers), in the caller's transaction.
+   */
   async toReporters(tx: Queryable, msg: ReportMessage): Promise<void> {
     const ids = [msg.reportId, ...(await repo.duplicatesOf(tx, msg.reportId))];
+    const subscriptions = this.deps.push ? await pushRepo.subscribersOf(tx, msg.reportId) : [];
     await repo.insertNotifications(
       tx,
-      ids.map((reportId) => ({
-        id: newId(),
-        report_id: msg.reportId,
-        channel: 'sms',
-        target: { kind: 'reporter', reportId } satisfies NotifyTarget,
-        event: msg.event,
-        payload: msg,
-      })),
+      [
+        ...ids.map((reportId) => ({
+          id: newId(),
+          report_id: msg.reportId,
+          channel: 'sms',
+          target: { kind: 'reporter', reportId } satisfies NotifyTarget,
+          event: msg.event,
+          payload: msg,
+        })),
+        ...subscriptions.map((s) => ({
+          id: newId(),
+          report_id: msg.reportId,
+          channel: 'push',
+          target: { kind: 'push', subscriptionId: s.id } satisfies NotifyTarget,
+          event: msg.event,
+          payload: msg,
+        })),
+      ],
       this.deps.clock.now(),
     );
   }
@@ -174,6 +196,32 @@ export class ReportNotifier {
       });
       return undefined;
     }
+    if (row.channel === 'push' && target.kind === 'push') return this.push(target, msg);
     return `cannot deliver ${row.channel} to ${target.kind}`;
+  }
+
+  /** Pushes one message to a subscription; a push service that forgot it removes it here too. */
+  private async push(
+    target: { subscriptionId: string },
+    msg: ReportMessage,
+  ): Promise<string | undefined> {
+    if (!this.deps.push) return 'web push is off';
+    const sub = await pushRepo.byId(this.deps.db, target.subscriptionId);
+    if (!sub) return 'the subscription was removed';
+    const sender = await this.deps.push();
+    const message: PushMessage = {
+      reportId: String(msg.reportId),
+      event: msg.event,
+      lang: sub.lang,
+      textVi: msg.textVi,
+      textEn: msg.textEn,
+      url: `/citizen/reports/${msg.reportId}`,
+    };
+    const { status } = await sender.send(sub, JSON.stringify(message));
+    if (status === 404 || status === 410) {
+      await pushRepo.removeEndpointOf(this.deps.db, sub.id);
+      return `the push service no longer knows the subscription (${status}); removed`;
+    }
+    return undefined;
   }
 }

@@ -1,0 +1,314 @@
+/**
+ * Web push to the citizen app: the VAPID public key (made once into the data
+ * folder, the private key never answered), registering and removing a
+ * browser's subscription with a citizen token (signed in, or an anonymous
+ * follow token) with bad input named, and the status changes that tell a
+ * report's sender and followers pushed to their subscriptions through the
+ * notification outbox, with retries, a 410 removing the subscription.
+ *
+ * The push service is a plain HTTP server on the loopback (a real one cannot
+ * be reached here; the module takes loopback http endpoints in tests only).
+ * It records each request; the test decrypts the aes128gcm body with the
+ * subscription's private key (http_ece, the library web-push itself uses),
+ * as the browser would.
+ */
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createECDH, randomBytes, type ECDH } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webpush from 'web-push';
+import type { PushMessage, PushSubscriptionInfo } from '@cityops/contracts';
+import { describeEachDb } from '../support/db.js';
+import { testConfig, type Caller } from '../support/app.js';
+import { loadVapidKeys } from '../../src/reports/push.js';
+import { sql } from '../../src/core/db/sql.js';
+import { act, citizenReport, createAgencies, tempDataDir, useCitizenCityOps } from './harness.js';
+
+const ece = createRequire(import.meta.url)('http_ece') as {
+  decrypt(
+    body: Buffer,
+    params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: string },
+  ): Buffer;
+};
+
+/** A loopback push service: records requests; answers `next` statuses first, then 201. */
+class PushService {
+  readonly received: Array<{ path: string; headers: http.IncomingHttpHeaders; body: Buffer }> = [];
+  next: number[] = [];
+  private server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      this.received.push({ path: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(this.next.shift() ?? 201).end();
+    });
+  });
+  base = '';
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  close(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+/** A browser's side of a subscription: its endpoint and keys. */
+function browser(service: PushService, name: string) {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const auth = randomBytes(16).toString('base64url');
+  return {
+    ecdh,
+    auth,
+    endpoint: `${service.base}/push/${name}-${randomBytes(8).toString('hex')}`,
+    json(lang: 'vi' | 'en' = 'vi') {
+      return {
+        endpoint: this.endpoint,
+        expirationTime: null,
+        keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth },
+        lang,
+      };
+    },
+    open(body: Buffer): PushMessage {
+      const plain = ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth });
+      return JSON.parse(plain.toString('utf8')) as PushMessage;
+    },
+  };
+}
+
+describeEachDb('reports: web push to citizens', (kind) => {
+  const dataDir = tempDataDir();
+  const service = new PushService();
+  const { clock, sms, t } = useCitizenCityOps(kind, {
+    env: { CITYOPS_DATA_DIR: dataDir },
+    modules: { reports: { push: { allowLoopback: true, timeoutMs: 5000 } } },
+  });
+  let operator: Caller;
+  let publicKey = '';
+
+  const signIn = async (phone: string) => {
+    clock.advance(61_000);
+    await t().anonymous.post('/api/v1/citizen/otp', { phone });
+    const res = await t().anonymous.post('/api/v1/citizen/otp/verify', {
+      phone,
+      code: sms.codeFor(`+84${phone.slice(1)}`),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return t().as(res.json<{ token: string }>().token);
+  };
+  const subscriptions = async (c: Caller) =>
+    (await c.get('/api/v1/citizen/push/subscriptions')).json<{ items: PushSubscriptionInfo[] }>()
+      .items;
+  const pushRows = (reportId: string) =>
+    t().cityops.db.query<{ status: string; attempts: number; last_error: string | null }>(sql`
+      SELECT status, attempts, last_error FROM report_notifications
+      WHERE report_id = ${Number(reportId)} AND channel = 'push' ORDER BY created_at, id`);
+
+  beforeAll(async () => {
+    await service.start();
+    await createAgencies(t().admin);
+    operator = await t().userWith('operator');
+  });
+  afterAll(() => service.close());
+
+  it('serves the VAPID public key, made once into the data folder', async () => {
+    const res = await t().anonymous.get('/api/v1/citizen/push/key');
+    expect(res.statusCode, res.body).toBe(200);
+    publicKey = res.json<{ publicKey: string }>().publicKey;
+    expect(publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
+    const file = path.join(dataDir, 'vapid.json');
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    expect(stored.publicKey).toBe(publicKey);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(res.body).not.toContain(stored.privateKey);
+    const again = await t().anonymous.get('/api/v1/citizen/push/key');
+    expect(again.json<{ publicKey: string }>().publicKey).toBe(publicKey);
+  });
+
+  it('refuses bad subscriptions, naming the field, and keeps nothing', async () => {
+    const { followToken } = await citizenReport(t().anonymous);
+    const citizen = t().as(followToken!);
+    const b = browser(service, 'bad');
+    const post = (body: unknown) => citizen.post('/api/v1/citizen/push/subscriptions', body);
+    const named = async (body: unknown, field: string) => {
+      const res = await post(body);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(JSON.stringify(res.json()), res.body).toContain(field);
+    };
+    await named({ ...b.json(), endpoint: 'http://push.example.com/x' }, 'endpoint');
+    await named({ ...b.json(), endpoint: 'https://10.0.0.8/push/x' }, 'endpoint');
+    await named({ ...b.json(), endpoint: 'not a url' }, 'endpoint');
+    await named({ endpoint: b.endpoint, keys: { p256dh: b.json().keys.p256dh } }, 'keys.auth');
+    await named({ endpoint: b.endpoint }, 'keys');
+    await named({ ...b.json(), keys: { ...b.json().keys, p256dh: 'short' } }, 'keys.p256dh');
+    await named({ ...b.json(), lang: 'fr' }, 'lang');
+    expect(await subscriptions(citizen)).toEqual([]);
+
+    expect(
+      (await t().anonymous.post('/api/v1/citizen/push/subscriptions', b.json())).statusCode,
+    ).toBe(401);
+    expect((await operator.post('/api/v1/citizen/push/subscriptions', b.json())).statusCode).toBe(
+      403,
+    );
+    const missing = await citizen.request('DELETE', '/api/v1/citizen/push/subscriptions', {
+      endpoint: b.endpoint,
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('pushes status changes to the sender and the followers, encrypted, in their language', async () => {
+    const sent = await citizenReport(t().anonymous);
+    const reporter = t().as(sent.followToken!);
+    const mine = browser(service, 'reporter');
+    const created = await reporter.post('/api/v1/citizen/push/subscriptions', mine.json());
+    expect(created.statusCode, created.body).toBe(201);
+    const info = created.json<PushSubscriptionInfo>();
+    expect(info).toMatchObject({ host: new URL(service.base).host, lang: 'vi' });
+    expect(created.body).not.toContain(mine.endpoint);
+    // The same endpoint again renews it (one subscription).
+    const renewed = await reporter.post('/api/v1/citizen/push/subscriptions', mine.json());
+    expect(renewed.statusCode).toBe(200);
+    expect(renewed.json<PushSubscriptionInfo>().id).toBe(info.id);
+
+    const follower = await signIn('0933333333');
+    expect(
+      (await follower.post(`/api/v1/citizen/reports/${sent.report.id}/follow`)).statusCode,
+    ).toBe(200);
+    const theirs = browser(service, 'follower');
+    expect(
+      (await follower.post('/api/v1/citizen/push/subscriptions', theirs.json('en'))).statusCode,
+    ).toBe(201);
+    // Someone else's subscription: not told about this report.
+    const stranger = browser(service, 'stranger');
+    const other = await citizenReport(t().anonymous);
+    await t().as(other.followToken!).post('/api/v1/citizen/push/subscriptions', stranger.json());
+
+    service.received.length = 0;
+    await act(operator, sent.report.id, 'verify');
+    await t().cityops.reports.notifier.drainOnce();
+    expect(service.received.map((r) => r.path).sort()).toEqual(
+      [new URL(mine.endpoint).pathname, new URL(theirs.endpoint).pathname].sort(),
+    );
+    for (const r of service.received) {
+      expect(r.headers['content-encoding']).toBe('aes128gcm');
+      expect(Number(r.headers.ttl)).toBeGreaterThan(0);
+      expect(r.headers.authorization).toMatch(new RegExp(`^vapid t=[^,]+, k=${publicKey}$`));
+    }
+    const toReporter = mine.open(
+      service.received.find((r) => mine.endpoint.endsWith(r.path))!.body,
+    );
+    expect(toReporter).toEqual({
+      reportId: sent.report.id,
+      event: 'report.verify',
+      lang: 'vi',
+      textVi: `Phản ánh #${sent.report.id} đã được tiếp nhận và xác minh.`,
+      textEn: `Report #${sent.report.id} was verified.`,
+      url: `/citizen/reports/${sent.report.id}`,
+    });
+    const toFollower = theirs.open(
+      service.received.find((r) => theirs.endpoint.endsWith(r.path))!.body,
+    );
+    expect(toFollower).toMatchObject({ reportId: sent.report.id, lang: 'en' });
+    // Another key does not open it.
+    expect(() => stranger.open(service.received[0]!.body)).toThrow();
+    expect((await pushRows(sent.report.id)).map((r) => r.status)).toEqual([
+      'delivered',
+      'delivered',
+    ]);
+
+    // The audit names the push service's host, never the endpoint.
+    const audit = await t().cityops.db.query<{ after: unknown }>(
+      sql`SELECT after FROM audit_log WHERE action LIKE 'citizen.push_%'`,
+    );
+    expect(audit.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(audit)).not.toContain('/push/');
+  });
+
+  it('retries a failed push, and a 410 removes the subscription', async () => {
+    const sent = await citizenReport(t().anonymous);
+    const reporter = t().as(sent.followToken!);
+    const b = browser(service, 'retry');
+    await reporter.post('/api/v1/citizen/push/subscriptions', b.json());
+
+    service.received.length = 0;
+    service.next = [503];
+    await act(operator, sent.report.id, 'verify');
+    await t().cityops.reports.notifier.drainOnce();
+    expect(service.received).toHaveLength(1);
+    let [row] = await pushRows(sent.report.id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row!.last_error).toContain('503');
+    expect(row!.last_error).not.toContain('/push/');
+    clock.advance(5000);
+    await t().cityops.reports.notifier.drainOnce();
+    expect(service.received).toHaveLength(2);
+    [row] = await pushRows(sent.report.id);
+    expect(row).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(b.open(service.received[1]!.body).event).toBe('report.verify');
+
+    service.next = [410];
+    await act(operator, sent.report.id, 'reject', { reason: 'Trùng lặp' });
+    await t().cityops.reports.notifier.drainOnce();
+    expect(service.received).toHaveLength(3);
+    expect((await pushRows(sent.report.id))[1]).toMatchObject({ status: 'skipped' });
+    expect(await subscriptions(reporter)).toEqual([]);
+  });
+
+  it('moves the subscriptions of claimed anonymous reports, and removes one on request', async () => {
+    const sent = await citizenReport(t().anonymous);
+    const b = browser(service, 'claimed');
+    await t().as(sent.followToken!).post('/api/v1/citizen/push/subscriptions', b.json());
+    const account = await signIn('0944444444');
+    const claimed = await account.post('/api/v1/citizen/claim', {
+      followTokens: [sent.followToken],
+    });
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    const [moved] = await subscriptions(account);
+    expect(moved).toBeDefined();
+
+    service.received.length = 0;
+    await act(operator, sent.report.id, 'verify');
+    await t().cityops.reports.notifier.drainOnce();
+    expect(service.received.map((r) => r.path)).toEqual([new URL(b.endpoint).pathname]);
+
+    const removed = await account.request('DELETE', '/api/v1/citizen/push/subscriptions', {
+      endpoint: b.endpoint,
+    });
+    expect(removed.statusCode, removed.body).toBe(204);
+    expect(await subscriptions(account)).toEqual([]);
+    service.received.length = 0;
+    await act(operator, sent.report.id, 'reject', { reason: 'Không rõ vị trí' });
+    await t().cityops.reports.notifier.drainOnce();
+    expect(service.received).toEqual([]);
+  });
+});
+
+describe('reports: VAPID keys', () => {
+  it('takes both keys from the settings, or neither; never one', async () => {
+    const made = webpush.generateVAPIDKeys();
+    const dir = tempDataDir();
+    const given = await loadVapidKeys({ ...made, dataDir: dir });
+    expect(given).toEqual(made);
+    expect(fs.existsSync(path.join(dir, 'vapid.json'))).toBe(false);
+    expect(() => testConfig({ CITYOPS_VAPID_PUBLIC_KEY: made.publicKey })).toThrow(
+      /^CITYOPS_VAPID_PRIVATE_KEY: set both/,
+    );
+    // A bad private key is named, its value not shown.
+    const bad = 'x'.repeat(42);
+    expect(() =>
+      testConfig({ CITYOPS_VAPID_PUBLIC_KEY: made.publicKey, CITYOPS_VAPID_PRIVATE_KEY: bad }),
+    ).toThrow(/^CITYOPS_VAPID_PRIVATE_KEY: must be a P-256 private key[^"]*$/);
+    const c = testConfig({
+      CITYOPS_VAPID_PUBLIC_KEY: made.publicKey,
+      CITYOPS_VAPID_PRIVATE_KEY: made.privateKey,
+    });
+    expect(c.reports.push).toMatchObject({
+      vapidPublicKey: made.publicKey,
+      vapidSubject: expect.stringMatching(/^mailto:/) as unknown,
+    });
+  });
+});
