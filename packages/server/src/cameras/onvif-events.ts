@@ -1,18 +1,32 @@
 /**
- * ONVIF events by PullPoint subscription: GetCapabilities for the event
- * service, CreatePullPointSubscription, then PullMessages, each message's
- * topic and State/IsMotion/IsTamper item turned into a camera event
- * (camera.motion, camera.tamper, camera.video_loss) and stored through
- * CameraEvents. `pull(camera)` subscribes when needed and pulls once; the
- * background loop pulls every camera with an ONVIF address, a bounded number
- * at a time, and subscribes again after an error.
+ * ONVIF events by PullPoint subscription: the onvif library connects
+ * (GetSystemDateAndTime, GetServices or GetCapabilities for the event
+ * service), creates the PullPoint subscription and renews it; PullMessages is
+ * sent here, and each message's topic and State/IsMotion/IsTamper item turned
+ * into a camera event (camera.motion, camera.tamper, camera.video_loss) and
+ * stored through CameraEvents. `pull(camera)` subscribes when needed and pulls
+ * once; the background loop pulls every camera with an ONVIF address, a
+ * bounded number at a time, and subscribes again after an error.
+ *
+ * A subscription ends at the termination time the device grants (the library
+ * asks for two minutes; a device may give less). Each one is renewed when
+ * half of what is left has passed, and subscribed again when the device
+ * refuses the renewal, so events keep arriving between and after rounds.
+ *
+ * PullMessages stays CityOps's own SOAP (probe/onvif-soap.ts): the library's
+ * pullMessages always asks the device to hold the request for a minute
+ * (Timeout PT1M, with an 80-second socket timeout), so every quiet camera
+ * would hold one of the pool's places a minute each round; here a pull waits
+ * at most a second.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Cam as OnvifCam } from 'onvif';
 import { onvifCall, textOf } from './probe/onvif-soap.js';
 import type { Credentials } from './probe/types.js';
 import type { CameraSource, CamerasService } from './cameras.service.js';
 import type { CameraEventBody, CameraEvents } from './events.js';
 import { inPool, onlyDocumentationAddresses } from './health.js';
+import { camCall, connectServices, onvifCam, onvifError, within } from './onvif.js';
 
 const asArray = <T>(v: T | T[] | undefined): T[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -64,13 +78,46 @@ export function eventsOfPull(body: Node): CameraEventBody[] {
 }
 
 interface Subscription {
+  /** The camera's ONVIF address when subscribed (a new one means a new subscription). */
+  onvifUrl: string;
+  cam: OnvifCam;
+  /** The PullPoint's address. */
   url: string;
+  /** When the device ends it, on this machine's clock. */
+  endsAt: number;
+  renewTimer?: NodeJS.Timeout | undefined;
+}
+
+/** The library's answer to CreatePullPointSubscription or Renew, as far as it is used here. */
+interface TerminationAnswer {
+  currentTime?: unknown;
+  terminationTime?: unknown;
+}
+
+/** Requests of a subscription: clock, GetServices (or GetCapabilities after it), CreatePullPointSubscription. */
+const SUBSCRIBE_REQUESTS = 4;
+/** The shortest wait before a renewal, so a device granting seconds is not asked in a loop. */
+const MIN_RENEW_MS = 250;
+
+/**
+ * When a subscription ends on this machine's clock: the device's termination
+ * time less its current time, after now (the device's clock may differ).
+ */
+export function endsAtOf(answer: TerminationAnswer | undefined, now = Date.now()): number {
+  const ms = (v: unknown) =>
+    v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : Number.NaN;
+  const end = ms(answer?.terminationTime);
+  const current = ms(answer?.currentTime);
+  if (Number.isNaN(end)) return now + 60_000;
+  return Number.isNaN(current) ? end : now + (end - current);
 }
 
 export class OnvifEventsService {
   private readonly subs = new Map<string, Subscription>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** Counts stop()s: a subscription made across one is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly deps: {
@@ -88,33 +135,83 @@ export class OnvifEventsService {
   }
 
   private async subscribe(src: CameraSource): Promise<Subscription> {
-    const creds = this.creds(src);
-    const caps = await onvifCall(
-      src.onvifUrl!,
-      '<tds:GetCapabilities><tds:Category>Events</tds:Category></tds:GetCapabilities>',
-      creds,
-      this.opts.timeoutMs,
-    );
-    const c = (caps.GetCapabilitiesResponse as Node | undefined)?.Capabilities as Node | undefined;
-    const eventsUrl = textOf((c?.Events as Node | undefined)?.XAddr) ?? src.onvifUrl!;
-    const created = await onvifCall(
-      eventsUrl,
-      '<tev:CreatePullPointSubscription xmlns:tev="http://www.onvif.org/ver10/events/wsdl"><tev:InitialTerminationTime>PT10M</tev:InitialTerminationTime></tev:CreatePullPointSubscription>',
-      creds,
-      this.opts.timeoutMs,
-    );
-    const ref = (created.CreatePullPointSubscriptionResponse as Node | undefined)
-      ?.SubscriptionReference as Node | undefined;
-    const url = textOf(ref?.Address) ?? eventsUrl;
-    const sub = { url };
-    this.subs.set(src.id, sub);
+    this.drop(src.id);
+    const generation = this.generation;
+    const cam = onvifCam(src.onvifUrl!, this.creds(src), this.opts.timeoutMs);
+    const answer = await within(
+      this.opts.timeoutMs * SUBSCRIBE_REQUESTS,
+      (async () => {
+        await connectServices(cam);
+        return camCall<TerminationAnswer>((cb) => cam.createPullPointSubscription(cb));
+      })(),
+    ).catch((err: unknown) => {
+      throw onvifError(err);
+    });
+    const address = (cam.events.subscription as { subscriptionReference?: { address?: unknown } })
+      ?.subscriptionReference?.address as { href?: unknown } | undefined;
+    const sub: Subscription = {
+      onvifUrl: src.onvifUrl!,
+      cam,
+      url: typeof address?.href === 'string' ? address.href : src.onvifUrl!,
+      endsAt: endsAtOf(answer),
+    };
+    if (generation === this.generation) {
+      this.subs.set(src.id, sub);
+      this.scheduleRenewal(src, sub);
+    }
     return sub;
+  }
+
+  /** Renews `sub` when half of its time is left; subscribes again if the device refuses. */
+  private scheduleRenewal(src: CameraSource, sub: Subscription): void {
+    clearTimeout(sub.renewTimer);
+    const wait = Math.max(MIN_RENEW_MS, (sub.endsAt - Date.now()) / 2);
+    sub.renewTimer = setTimeout(() => void this.renew(src, sub), wait);
+    sub.renewTimer.unref();
+  }
+
+  private async renew(src: CameraSource, sub: Subscription): Promise<void> {
+    if (this.subs.get(src.id) !== sub) return;
+    try {
+      const answer = await within(
+        this.opts.timeoutMs,
+        camCall<TerminationAnswer>((cb) => sub.cam.renew({}, cb)),
+      );
+      if (this.subs.get(src.id) !== sub) return;
+      sub.endsAt = endsAtOf(answer);
+      this.scheduleRenewal(src, sub);
+    } catch (err) {
+      if (this.subs.get(src.id) !== sub) return;
+      this.deps.log.debug(
+        { err: onvifError(err), cameraId: src.id },
+        'ONVIF renewal refused; subscribing again',
+      );
+      await this.subscribe(src).catch((e: unknown) => {
+        // The next pull subscribes again.
+        this.drop(src.id);
+        this.deps.log.debug({ err: e, cameraId: src.id }, 'ONVIF subscription failed');
+      });
+    }
+  }
+
+  private drop(cameraId: string): void {
+    const sub = this.subs.get(cameraId);
+    if (!sub) return;
+    clearTimeout(sub.renewTimer);
+    this.subs.delete(cameraId);
+  }
+
+  /** When the camera's current subscription ends (undefined: none); for tests and status. */
+  subscriptionEnd(cameraId: string): Date | undefined {
+    const sub = this.subs.get(cameraId);
+    return sub ? new Date(sub.endsAt) : undefined;
   }
 
   /** Subscribes if needed and pulls once; stores the events; answers how many. */
   async pull(src: CameraSource, waitSeconds = 1): Promise<number> {
     if (!src.onvifUrl) return 0;
-    const sub = this.subs.get(src.id) ?? (await this.subscribe(src));
+    const current = this.subs.get(src.id);
+    const sub = current && current.onvifUrl === src.onvifUrl ? current : await this.subscribe(src);
     let body: Node;
     try {
       body = await onvifCall(
@@ -125,7 +222,7 @@ export class OnvifEventsService {
       );
     } catch (err) {
       // The subscription may have lapsed: the next pull subscribes again.
-      this.subs.delete(src.id);
+      if (this.subs.get(src.id) === sub) this.drop(src.id);
       throw err;
     }
     const events = eventsOfPull(body);
@@ -138,11 +235,13 @@ export class OnvifEventsService {
     this.stopped = false;
     const tick = async () => {
       let after: string | undefined;
+      const pulled = new Set<string>();
       for (;;) {
         const page = await this.deps.cameras.sourcesPage(after, 1000);
         if (page.length === 0 || this.stopped) break;
         after = page[page.length - 1]!.id;
         const due = page.filter((s) => s.onvifUrl && !onlyDocumentationAddresses(s));
+        for (const s of due) pulled.add(s.id);
         await inPool(due, this.opts.concurrency, async (s) => {
           if (this.stopped) return;
           await this.pull(s).catch((err: unknown) =>
@@ -151,6 +250,8 @@ export class OnvifEventsService {
         });
         if (page.length < 1000) break;
       }
+      // Cameras removed or without an ONVIF address since: no more renewals.
+      if (!this.stopped) for (const id of [...this.subs.keys()]) if (!pulled.has(id)) this.drop(id);
     };
     const loop = () => {
       if (this.stopped) return;
@@ -165,6 +266,8 @@ export class OnvifEventsService {
 
   stop(): void {
     this.stopped = true;
+    this.generation++;
     clearTimeout(this.timer);
+    for (const id of [...this.subs.keys()]) this.drop(id);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * ONVIF: WS-Discovery and filling in a camera through the onvif library, and
- * PullPoint events, against a fake ONVIF device (HTTP SOAP on loopback) and a
+ * ONVIF: WS-Discovery, filling in a camera and PullPoint events through the
+ * onvif library, against a fake ONVIF device (HTTP SOAP on loopback) and a
  * fake WS-Discovery responder (UDP on loopback, unicast and on the multicast
  * group joined on the loopback interface), because no real camera exists here.
  */
@@ -12,8 +12,10 @@ import { useTestCityOps } from '../support/app.js';
 import { createCamera } from './factories.js';
 import { startFakeCamera, startFakeDiscovery, type FakeCamera } from './fake-camera.js';
 import { parseProbeMatches, probeMessage } from '../../src/cameras/onvif.js';
+import { onvifCall } from '../../src/cameras/probe/onvif-soap.js';
 
 const creds = { username: 'onvif', password: 'Onvif-Secret-8' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Whether a datagram sent to 239.255.255.250 from 127.0.0.1 reaches a socket
@@ -251,6 +253,60 @@ describeEachDb('cameras: ONVIF', (kind) => {
       expect(alerts).toHaveLength(1);
     } finally {
       await cityops.alerts.engine.stop();
+    }
+  });
+
+  it('renews PullPoint subscriptions before they end, and subscribes again when a renewal is refused', async () => {
+    const { admin, cityops } = t();
+    const service = cityops.cameras.onvifEvents;
+    // Devices that grant three seconds a subscription and refuse pulls after it.
+    const renewing = await startFakeCamera({ ...creds, subscriptionSeconds: 3 });
+    const refusing = await startFakeCamera({ ...creds, subscriptionSeconds: 3, refuseRenew: true });
+    try {
+      const cams = await Promise.all(
+        [renewing, refusing].map((f) =>
+          createCamera(admin, { properties: { onvifUrl: f.onvifUrl, ...creds } }),
+        ),
+      );
+      const srcs = await Promise.all(
+        cams.map((c) => cityops.cameras.service.loadCameraSource(c.id, { all: true })),
+      );
+      for (const src of srcs) expect(await service.pull(src, 0)).toBe(0);
+      const firstEnd = Math.max(...cams.map((c) => service.subscriptionEnd(c.id)!.getTime()));
+      expect(firstEnd - Date.now()).toBeLessThanOrEqual(3000);
+      // Past the first termination time.
+      await sleep(firstEnd - Date.now() + 500);
+      renewing.emit('tns1:RuleEngine/CellMotionDetector/Motion', 'IsMotion', 'true');
+      refusing.emit('tns1:VideoSource/GlobalSceneChange/ImagingService', 'State', 'true');
+      expect(await service.pull(srcs[0]!, 0)).toBe(1);
+      expect(await service.pull(srcs[1]!, 0)).toBe(1);
+      // One subscription, renewed; no pull came after an end.
+      expect(renewing.onvif.subscriptions).toBe(1);
+      expect(renewing.onvif.renewals).toBeGreaterThanOrEqual(1);
+      expect(renewing.onvif.calls).toContain('Renew');
+      expect(renewing.onvif.expired).toBe(0);
+      expect(service.subscriptionEnd(cams[0]!.id)!.getTime()).toBeGreaterThan(firstEnd);
+      // Renewal refused: a new subscription took the place of the first.
+      expect(refusing.onvif.renewals).toBe(0);
+      expect(refusing.onvif.subscriptions).toBeGreaterThanOrEqual(2);
+      // The fake does end subscriptions: the first one no longer answers.
+      await expect(
+        onvifCall(
+          `http://127.0.0.1:${refusing.httpPort}/onvif/pullpoint/1`,
+          '<tev:PullMessages xmlns:tev="http://www.onvif.org/ver10/events/wsdl"><tev:Timeout>PT0S</tev:Timeout><tev:MessageLimit>1</tev:MessageLimit></tev:PullMessages>',
+          creds,
+          1000,
+        ),
+      ).rejects.toThrow();
+      expect(refusing.onvif.expired).toBe(1);
+      const events = await admin.get(`/api/v1/events?asset=${cams[0]!.id}`);
+      expect(events.json<{ items: Array<{ type: string }> }>().items.map((e) => e.type)).toEqual([
+        'camera.motion',
+      ]);
+    } finally {
+      service.stop();
+      await renewing.close();
+      await refusing.close();
     }
   });
 });

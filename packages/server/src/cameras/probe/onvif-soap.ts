@@ -3,6 +3,18 @@
  * WS-Security UsernameToken (PasswordDigest), the call over HTTP (with HTTP
  * Digest as a fallback some cameras want), and the answer's body parsed
  * without namespace prefixes.
+ *
+ * Discovery, filling in a camera and event subscriptions use the onvif
+ * library (../onvif.ts, ../onvif-events.ts). This stays for two calls it does
+ * not fit:
+ * - the health probe's GetDeviceInformation, asked of every camera every
+ *   round: one request under one hard deadline. Through the library it is at
+ *   least two (its WS-Security timestamps need GetSystemDateAndTime first),
+ *   parsed by xml2js, and bounded only by a socket idle timeout, which a
+ *   device sending slowly never reaches; a round over 409 cameras has to stay
+ *   within its time and CPU budget.
+ * - PullMessages with a wait of a second (the library always asks for one
+ *   minute; see ../onvif-events.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';

@@ -79,6 +79,7 @@ async function snapshotCheck(url: string, creds: Credentials, timeoutMs: number)
   }
 }
 
+/** GetDeviceInformation in one request (why not through the onvif library: ./onvif-soap.ts). */
 async function onvifCheck(url: string, creds: Credentials, timeoutMs: number) {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
