@@ -43,8 +43,12 @@ let reportId: string;
 /** The actions the panel offers, in its order. */
 async function shownActions(page: Page): Promise<string[]> {
   await page.locator('[data-testid="action-list"], [data-testid="no-actions"]').first().waitFor();
-  const buttons = await page.getByTestId('action-list').locator('[data-action]').all();
-  return Promise.all(buttons.map(async (b) => (await b.getAttribute('data-action')) ?? ''));
+  return page
+    .getByTestId('action-list')
+    .locator('[data-action]')
+    .evaluateAll((buttons: Array<{ getAttribute(name: string): string | null }>) =>
+      buttons.map((b) => b.getAttribute('data-action') ?? ''),
+    );
 }
 
 /** What the server allows this user on the report now. */
@@ -293,14 +297,14 @@ describe('the queue of the back office', () => {
     soon: '',
     later: '',
   };
-  const shownIds = async (page: Page) => {
-    const rows = await page.getByTestId('reports-table').locator('tbody tr').all();
-    return Promise.all(
-      rows.map(async (r) =>
-        ((await r.getAttribute('data-testid')) ?? '').slice('report-row-'.length),
-      ),
-    );
-  };
+  // Read in one go in the page: a row may go away between two separate reads.
+  const shownIds = (page: Page) =>
+    page
+      .getByTestId('reports-table')
+      .locator('tbody tr')
+      .evaluateAll((rows: Array<{ getAttribute(name: string): string | null }>) =>
+        rows.map((r) => (r.getAttribute('data-testid') ?? '').slice('report-row-'.length)),
+      );
 
   beforeAll(async () => {
     // Oldest first: newest-first and deadline-first orders differ.
@@ -393,6 +397,37 @@ describe('the queue of the back office', () => {
     await page.getByRole('link', { name: /Về danh sách/ }).click();
     await expect.poll(() => shownIds(page)).toEqual([ids.overdue]);
     expect(new URL(page.url()).searchParams.get('sort')).toBe('deadline');
+    expectNoConsoleErrors(operator);
+  });
+
+  it('takes an internal note, and names every step of the history in the user’s language', async () => {
+    const { page } = operator;
+    await page.goto(`${env.base}/reports/${ids.soon}`);
+    await page.getByTestId('report-view').waitFor();
+    const note = 'Đã gọi điện cho tổ dân phố, chờ ảnh bổ sung.';
+    await page.getByTestId('note-text').fill(note);
+    await page.getByTestId('note-submit').click();
+    await expect.poll(() => page.getByTestId('history').textContent()).toContain(note);
+    const history = page.getByTestId('history');
+    expect(await history.locator('li').last().textContent()).toContain('Ghi chú');
+    // The status stays; the note is in the history the server keeps.
+    const api = await callerAs(env.cityops, OPERATOR.email);
+    const saved = (await api.get(`/api/v1/reports/${ids.soon}`)).json<ReportDetail>();
+    expect(saved.status).toBe('received');
+    expect(saved.history.at(-1)).toMatchObject({ action: 'note', internalNote: note });
+
+    // Sharing the reporter with the agency is a step with a name, not a code.
+    await page.goto(`${env.base}/reports/${reportId}`);
+    await page.getByTestId('report-view').waitFor();
+    // (The box follows the report the server answers, hence a click rather than check().)
+    const share = page.getByLabel('Cho cơ quan xử lý xem thông tin người phản ánh');
+    await share.click();
+    await expect.poll(() => share.isChecked()).toBe(true);
+    await expect
+      .poll(() => page.getByTestId('history').locator('li').last().textContent())
+      .toContain('Cho cơ quan xử lý xem thông tin người phản ánh');
+    expect(await page.getByTestId('history').textContent()).not.toMatch(/reporter_shared/);
+    await screenshot(page, 'reports-12-history-notes');
     expectNoConsoleErrors(operator);
   });
 });

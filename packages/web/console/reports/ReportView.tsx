@@ -5,6 +5,7 @@
  * that may see them), and the actions the user's role allows.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { ReportDetail, Reporter } from '@cityops/contracts';
 import { useResource } from '../../ui/api/use-resource';
 import { ApiError } from '../../ui/api/errors';
@@ -116,6 +117,52 @@ function ReporterBox(props: {
         </p>
       )}
     </section>
+  );
+}
+
+/** An internal note added to the history outside any action (IOC staff; the server checks). */
+function InternalNoteForm(props: { report: ReportDetail; onSaved: (r: ReportDetail) => void }) {
+  const { t } = useT();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      props.onSaved(await reportsApi.patch(props.report.id, { internalNote: text.trim() }));
+      setText('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="note-form" onSubmit={(e) => void save(e)} data-testid="note-form">
+      <label className="action-field">
+        <span>{t('rep.noteAdd')}</span>
+        <textarea
+          rows={2}
+          maxLength={2000}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="note-text"
+        />
+      </label>
+      <p className="muted small">{t('rep.noteHint')}</p>
+      {error !== null && <ErrorState error={error} compact />}
+      <button
+        type="submit"
+        className="button"
+        disabled={busy || !text.trim()}
+        data-testid="note-submit"
+      >
+        {t('rep.noteSave')}
+      </button>
+    </form>
   );
 }
 
@@ -334,6 +381,11 @@ export default function ReportView(props: { id: string }) {
                 );
               })}
             </ol>
+            {IOC_ROLES.includes(role) &&
+              session.status === 'signed-in' &&
+              session.permissions.includes('reports:act') && (
+                <InternalNoteForm report={r} onSaved={setReport} />
+              )}
           </section>
         </div>
         <aside>
