@@ -138,6 +138,13 @@ export class CamerasService {
     return rows.map((r) => this.sourceOf(r));
   }
 
+  /** Sources of the given cameras (no scope: the server's own background work). */
+  async sourcesByIds(ids: readonly string[]): Promise<CameraSource[]> {
+    if (ids.length === 0) return [];
+    const rows = await repo.sourceRows(this.db, { ids: [...ids], limit: ids.length });
+    return rows.map((r) => this.sourceOf(r));
+  }
+
   sourceOf(r: repo.SourceRow): CameraSource {
     const creds = openWriteOnly(r.secrets, this.secrets);
     const p = r.properties;

@@ -18,7 +18,8 @@
  *       → Promise<boolean>, without auditing (to show or hide a button).
  *   hooks.cameras.list(filter, page, scope) → cameras with health (walls).
  *   hooks.snapshots.get(source, 'full' | 'thumb') → the camera's image, cached
- *       a few seconds (GET /api/v1/cameras/{id}/snapshot serves it).
+ *       a few seconds, or until the next background refresh for cameras on
+ *       saved walls (GET /api/v1/cameras/{id}/snapshot serves it).
  *
  * A part registers its routes by exporting a `CameraRoutes` function,
  * `(app, hooks) => void`, and adding it to `parts` in camerasModule below
@@ -39,6 +40,7 @@ import { resealCameraCredentials } from './reseal.js';
 import { SnapshotService, type SnapshotOptions } from './snapshots.js';
 import { snapshotRoutes } from './snapshots.routes.js';
 import { SnapshotViews } from './snapshot-views.js';
+import { SnapshotRefresher, type SnapshotRefreshOptions } from './snapshot-refresh.js';
 import { cameraImportRoutes } from './import.routes.js';
 import { onvifRoutes } from './onvif.routes.js';
 import { CameraEvents } from './events.js';
@@ -81,6 +83,8 @@ export interface CamerasOptions {
   /** Pull ONVIF events of cameras in the background (default: when probing on a schedule). */
   onvifEvents?: boolean;
   snapshots?: Partial<SnapshotOptions>;
+  /** Snapshots fetched ahead of viewers; defaults from the settings. */
+  snapshotRefresh?: Partial<SnapshotRefreshOptions>;
 }
 
 export function camerasModule(
@@ -115,6 +119,15 @@ export function camerasModule(
     ...opts.snapshots,
   };
   const snapshots = new SnapshotService(snapshotOptions);
+  const snapshotRefresh = new SnapshotRefresher(
+    { db: ctx.db, cameras, snapshots, log: ctx.log },
+    {
+      wallSeconds: c.snapshotSeconds,
+      allSeconds: c.snapshotAllSeconds,
+      concurrency: c.snapshotConcurrency,
+      ...opts.snapshotRefresh,
+    },
+  );
   const snapshotViews = new SnapshotViews({
     db: ctx.db,
     clock: ctx.clock,
@@ -156,12 +169,14 @@ export function camerasModule(
         if (n > 0) ctx.log.info({ cameras: n }, 'plain camera credentials sealed');
       }
       health.start();
+      snapshotRefresh.start();
       snapshotViews.start();
       if (opts.onvifEvents ?? c.probeSeconds > 0) onvifEvents.start();
     },
     stop: async () => {
       onvifEvents.stop();
       await health.stop();
+      await snapshotRefresh.stop();
       await snapshotViews.stop();
     },
   };
@@ -171,6 +186,7 @@ export function camerasModule(
     grants,
     health,
     snapshots,
+    snapshotRefresh,
     snapshotViews,
     /** Seals every camera credential still stored in plain (audited; idempotent). */
     reseal,

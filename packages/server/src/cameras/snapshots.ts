@@ -3,7 +3,10 @@
  * Digest) so the browser never sees the camera's address or credentials;
  * re-encoded without metadata with the photo pipeline of src/files, with a
  * thumbnail for video walls. Each camera's image is kept for a short time and
- * concurrent requests for one camera share one fetch.
+ * concurrent requests for one camera share one fetch. The background refresh
+ * (snapshot-refresh.ts) fetches the images of wall cameras ahead of viewers
+ * and keeps them until its next round, so a wall's viewers never reach the
+ * camera themselves.
  */
 import { ConflictError, UnavailableError } from '../core/errors.js';
 import { processImage } from '../files/images.js';
@@ -28,7 +31,8 @@ export interface Snapshot {
 }
 
 interface Entry {
-  at: number;
+  /** Served from the cache until then (epoch ms). */
+  freshUntil: number;
   fetchedAt: Date;
   full: Buffer;
   contentType: string;
@@ -50,18 +54,34 @@ export class SnapshotService {
       : { contentType: e.contentType, bytes: e.full, fetchedAt: e.fetchedAt };
   }
 
+  /**
+   * Fetches the camera's image now (joining a fetch in flight) and keeps it
+   * for `keepMs`, or the usual cache time if longer; answers when it was taken.
+   */
+  async refresh(src: CameraSource, keepMs: number): Promise<Date> {
+    const keep = Math.max(keepMs, this.opts.cacheMs);
+    const e = await this.fetchShared(src, keep);
+    // A fetch it joined may have been asked with the shorter cache time.
+    e.freshUntil = Math.max(e.freshUntil, e.fetchedAt.getTime() + keep);
+    return e.fetchedAt;
+  }
+
   private async entry(src: CameraSource): Promise<Entry> {
     const cached = this.cache.get(src.id);
-    if (cached && Date.now() - cached.at < this.opts.cacheMs) return cached;
+    if (cached && Date.now() < cached.freshUntil) return cached;
+    return this.fetchShared(src, this.opts.cacheMs);
+  }
+
+  private fetchShared(src: CameraSource, keepMs: number): Promise<Entry> {
     let pending = this.inflight.get(src.id);
     if (!pending) {
-      pending = this.fetch(src).finally(() => this.inflight.delete(src.id));
+      pending = this.fetch(src, keepMs).finally(() => this.inflight.delete(src.id));
       this.inflight.set(src.id, pending);
     }
     return pending;
   }
 
-  private async fetch(src: CameraSource): Promise<Entry> {
+  private async fetch(src: CameraSource, keepMs: number): Promise<Entry> {
     if (!src.snapshotUrl)
       throw new ConflictError('This camera has no snapshot address (snapshotUrl).');
     this.fetches++;
@@ -97,7 +117,7 @@ export class SnapshotService {
       throw new UnavailableError('The camera sent an image that could not be read.');
     }
     const entry: Entry = {
-      at: Date.now(),
+      freshUntil: Date.now() + keepMs,
       fetchedAt: new Date(),
       full: image.bytes,
       contentType: image.contentType,

@@ -101,21 +101,21 @@ const envSchema = z.object({
   CITYOPS_CAMERA_PROBE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   CITYOPS_CAMERA_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   CITYOPS_CAMERA_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-  CITYOPS_CAMERA_SNAPSHOT_SECONDS: z.coerce
+  CITYOPS_CAMERA_THUMB_SECONDS: z.coerce
     .number()
     .int()
     .min(0)
     .max(3600)
     .refine((v) => v === 0 || v >= 5, 'must be 0 (off) or at least 5')
     .default(10),
-  CITYOPS_CAMERA_SNAPSHOT_ALL_SECONDS: z.coerce
+  CITYOPS_CAMERA_THUMB_ALL_SECONDS: z.coerce
     .number()
     .int()
     .min(0)
     .max(86_400)
     .refine((v) => v === 0 || v >= 60, 'must be 0 (off) or at least 60')
     .default(0),
-  CITYOPS_CAMERA_SNAPSHOT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  CITYOPS_CAMERA_THUMB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   ...videoEnvShape,
 });
 
@@ -265,9 +265,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       probeSeconds: e.CITYOPS_CAMERA_PROBE_SECONDS,
       probeConcurrency: e.CITYOPS_CAMERA_PROBE_CONCURRENCY,
       probeTimeoutMs: e.CITYOPS_CAMERA_PROBE_TIMEOUT_MS,
-      snapshotSeconds: e.CITYOPS_CAMERA_SNAPSHOT_SECONDS,
-      snapshotAllSeconds: e.CITYOPS_CAMERA_SNAPSHOT_ALL_SECONDS,
-      snapshotConcurrency: e.CITYOPS_CAMERA_SNAPSHOT_CONCURRENCY,
+      snapshotSeconds: e.CITYOPS_CAMERA_THUMB_SECONDS,
+      snapshotAllSeconds: e.CITYOPS_CAMERA_THUMB_ALL_SECONDS,
+      snapshotConcurrency: e.CITYOPS_CAMERA_THUMB_CONCURRENCY,
     },
     video: videoSettingsFrom(e),
   };

@@ -79,7 +79,7 @@ function Tile(props: {
           (can('cameras:live') && liveViewAvailable ? (
             <LiveView cameraId={c.id} label={c.name} compact />
           ) : can('cameras:snapshot') ? (
-            <Snapshot cameraId={c.id} name={c.name} everyMs={SNAPSHOT_EVERY_MS} />
+            <Snapshot cameraId={c.id} name={c.name} everyMs={SNAPSHOT_EVERY_MS} size="thumb" />
           ) : null)}
       </div>
       <figcaption>

@@ -1,4 +1,7 @@
-/** A camera's snapshot, fetched with the session's token; refreshes on demand or every `everyMs`. */
+/**
+ * A camera's snapshot, fetched with the session's token; refreshes on demand or
+ * every `everyMs`. Walls ask for the thumbnail, which the server keeps fresh.
+ */
 import { useEffect, useState } from 'react';
 import { ApiError, isAbort } from '../../ui/api';
 import { Loading } from '../../ui/components/states';
@@ -10,6 +13,7 @@ export function Snapshot(props: {
   name: string;
   everyMs?: number;
   nonce?: number;
+  size?: 'full' | 'thumb';
 }) {
   const { t } = useT();
   const [img, setImg] = useState<{ url: string | null; error: unknown }>({
@@ -22,7 +26,7 @@ export function Snapshot(props: {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const next = await fetchSnapshot(props.cameraId, ctl.signal);
+        const next = await fetchSnapshot(props.cameraId, ctl.signal, props.size);
         if (ctl.signal.aborted) return URL.revokeObjectURL(next);
         if (url) URL.revokeObjectURL(url);
         url = next;
@@ -40,7 +44,7 @@ export function Snapshot(props: {
       clearTimeout(timer);
       if (url) URL.revokeObjectURL(url);
     };
-  }, [props.cameraId, props.everyMs, props.nonce]);
+  }, [props.cameraId, props.everyMs, props.nonce, props.size]);
 
   if (img.error && !img.url)
     return (

@@ -86,8 +86,13 @@ export const camerasApi = {
  * The camera's current image as an object URL (the caller revokes it). The
  * request carries the bearer token, so it is fetched here, not by an <img>.
  */
-export async function fetchSnapshot(id: string, signal?: AbortSignal): Promise<string> {
-  const res = await fetch(client.url(`/api/v1/cameras/${id}/snapshot`), {
+export async function fetchSnapshot(
+  id: string,
+  signal?: AbortSignal,
+  size: 'full' | 'thumb' = 'full',
+): Promise<string> {
+  const query = size === 'thumb' ? '?size=thumb' : '';
+  const res = await fetch(client.url(`/api/v1/cameras/${id}/snapshot${query}`), {
     headers: client.authHeaders(),
     ...(signal ? { signal } : {}),
   });
