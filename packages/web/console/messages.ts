@@ -94,6 +94,7 @@ const consoleOnly = defineMessages(
     'search.partial': 'Một phần kết quả không tải được.',
     'search.noLocation': 'Đối tượng này chưa có vị trí trên bản đồ.',
     'panel.asset': 'Thông tin đối tượng',
+    'panel.openCamera': 'Xem ảnh và hình trực tiếp của camera',
     'panel.unit': 'Đơn vị hành chính',
     'units.title': 'Đơn vị hành chính',
     'units.intro':
@@ -200,6 +201,7 @@ const consoleOnly = defineMessages(
     'search.partial': 'Some results could not be loaded.',
     'search.noLocation': 'This item has no location on the map yet.',
     'panel.asset': 'Asset details',
+    'panel.openCamera': "Open the camera's snapshot and live view",
     'panel.unit': 'Admin unit',
     'units.title': 'Admin units',
     'units.intro':

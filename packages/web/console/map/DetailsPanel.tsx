@@ -9,6 +9,8 @@ import { ErrorState, Loading } from '../../ui/components/states';
 import { statusColours } from '../../ui/status';
 import { assetTypeName } from '../components/labels';
 import { useT } from '../i18n';
+import { Link } from '../../ui/router';
+import { useSession } from '../session';
 import { isGeometry } from './geometry';
 import { AssetLivePanel } from './AssetLivePanel';
 
@@ -44,6 +46,9 @@ function Panel(props: { title: string; onClose: () => void; children: ReactNode;
   );
 }
 
+/** Asset types the camera module manages: their panel links to the camera's snapshot and live view. */
+const CAMERA_TYPES: ReadonlySet<string> = new Set(['camera', 'anpr_camera']);
+
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -58,6 +63,7 @@ export function AssetDetails(props: {
   const i18n = useT();
   const { t, fmt } = i18n;
   const { id, onLoaded } = props;
+  const { can } = useSession();
   const asset = useResource(id, (signal) => api.assets.get(id, signal));
   const loaded = asset.state === 'ready' ? asset.data : null;
   useEffect(() => {
@@ -100,6 +106,17 @@ export function AssetDetails(props: {
             <dt>{t('field.updatedAt')}</dt>
             <dd>{fmt.dateTime(loaded.updatedAt)}</dd>
           </dl>
+          {CAMERA_TYPES.has(loaded.type) && can('cameras:read') && (
+            <p>
+              <Link
+                className="button"
+                href={`/cameras?camera=${encodeURIComponent(loaded.id)}`}
+                data-testid="asset-open-camera"
+              >
+                {t('panel.openCamera')}
+              </Link>
+            </p>
+          )}
           <AssetLivePanel key={loaded.id} assetId={loaded.id} />
           {Object.keys(loaded.properties).length > 0 && (
             <>
