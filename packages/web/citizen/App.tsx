@@ -17,7 +17,15 @@ import { citizenMessages } from './messages';
 import { useT } from './i18n';
 import { useOnline } from './state/online';
 import { startOutbox } from './outbox/outbox';
-import { dismissNotice, setChangeWording, startPolling, useMyReports } from './state/my-reports';
+import {
+  dismissNotice,
+  refreshMyReports,
+  setChangeWording,
+  startPolling,
+  useMyReports,
+} from './state/my-reports';
+import { useIdentity } from './state/identity';
+import { syncPush } from './state/push';
 import { Home } from './screens/Home';
 import { ScreenBoundary } from './screens/ScreenBoundary';
 
@@ -104,8 +112,15 @@ const tabs: ReadonlyArray<{
 ];
 
 function Screen() {
-  const { t } = useT();
+  const { t, locale } = useT();
   const path = usePath();
+  const me = useIdentity();
+  const tokens = [me.phone?.token ?? '', ...me.followTokens].join(' ');
+
+  useEffect(() => {
+    // Push notifications follow the tokens of this device and the language shown.
+    void syncPush(locale === 'en' ? 'en' : 'vi');
+  }, [tokens, locale]);
   const online = useOnline();
   const { tab, screen } = route(path);
 
@@ -167,10 +182,11 @@ export function App() {
     const stopOutbox = startOutbox();
     const stopPolling = startPolling();
     prefetchScreens();
-    // A tapped notification asks the open app to show its report.
+    // A tapped notification asks the open app to show its report; a push refreshes the list.
     const onMessage = (e: MessageEvent<{ type?: string; url?: string }>) => {
       if (e.data?.type === 'cityops:open' && e.data.url?.startsWith('/citizen'))
         navigate(e.data.url);
+      if (e.data?.type === 'cityops:push') void refreshMyReports();
     };
     navigator.serviceWorker?.addEventListener('message', onMessage);
     return () => {

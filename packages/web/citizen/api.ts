@@ -11,6 +11,9 @@ import type {
   PublicReport,
   ReportCategory,
   UploadedFile,
+  PushKey,
+  PushSubscriptionCreate,
+  PushSubscriptionInfo,
   citizenReportCreatedSchema,
   citizenSessionSchema,
   mapPointSchema,
@@ -85,6 +88,11 @@ export const citizenApi = {
     uploadPhoto(photo, token, signal),
   submit: (body: CitizenReportCreate, token: string | null) =>
     call<ReportCreated>('POST', '/api/v1/citizen/reports', { token, body }),
+  pushKey: () => call<PushKey>('GET', '/api/v1/citizen/push/key'),
+  pushSubscribe: (token: string, body: PushSubscriptionCreate) =>
+    call<PushSubscriptionInfo>('POST', '/api/v1/citizen/push/subscriptions', { token, body }),
+  pushUnsubscribe: (token: string, endpoint: string) =>
+    call<void>('DELETE', '/api/v1/citizen/push/subscriptions', { token, body: { endpoint } }),
   mine: (token: string, signal?: AbortSignal) =>
     call<Page<CitizenReport>>('GET', '/api/v1/citizen/reports', {
       token,

@@ -91,6 +91,14 @@ const citizenOnly = defineMessages(
     'mine.notifyOn': 'Bật thông báo khi có cập nhật',
     'mine.notifyEnabled': 'Thông báo đã bật.',
     'mine.notifyBlocked': 'Trình duyệt đang chặn thông báo; cập nhật sẽ hiện trong ứng dụng.',
+    'mine.notifyOff': 'Tắt thông báo',
+    'mine.notifyOnNote':
+      'Thông báo đang bật: bạn nhận tin khi phản ánh của bạn hoặc phản ánh bạn theo dõi có cập nhật, kể cả khi ứng dụng đang đóng.',
+    'mine.notifyOffNote': 'Thông báo đang tắt; cập nhật chỉ hiện khi bạn mở ứng dụng.',
+    'mine.notifyUnsupported':
+      'Trình duyệt này không nhận được thông báo đẩy; cập nhật sẽ hiện trong ứng dụng.',
+    'mine.notifyNeedReport': 'Gửi một phản ánh hoặc đăng nhập để bật thông báo.',
+    'mine.notifyFailed': 'Không bật được thông báo: {reason}',
     'mine.deadline': 'Hạn xử lý: {date}',
     'mine.rateNow': 'Mời bạn đánh giá kết quả',
     'notice.changed': 'Phản ánh #{id}: {status}',
@@ -248,6 +256,14 @@ const citizenOnly = defineMessages(
     'mine.notifyOn': 'Notify me of updates',
     'mine.notifyEnabled': 'Notifications are on.',
     'mine.notifyBlocked': 'The browser blocks notifications; updates show in the app.',
+    'mine.notifyOff': 'Turn notifications off',
+    'mine.notifyOnNote':
+      'Notifications are on: you hear about updates of your reports and of the reports you follow, even when the app is closed.',
+    'mine.notifyOffNote': 'Notifications are off; updates show only when you open the app.',
+    'mine.notifyUnsupported':
+      'This browser cannot receive push notifications; updates show in the app.',
+    'mine.notifyNeedReport': 'Send a report or sign in to turn notifications on.',
+    'mine.notifyFailed': 'Notifications could not be turned on: {reason}',
     'mine.deadline': 'Due by {date}',
     'mine.rateNow': 'Please rate the result',
     'notice.changed': 'Report #{id}: {status}',

@@ -1,6 +1,7 @@
 /* The citizen app's service worker: keeps the app shell for offline use, sends
    the reports queued offline by Background Sync (also when the app is closed),
-   and opens a report when its notification is tapped.
+   shows the server's push messages about reports (status changes) in the
+   citizen's language, and opens a report when its notification is tapped.
    The build fills in the cache version and the list of the shell's files. */
 const CACHE = 'cityops-citizen-__CITYOPS_VERSION__';
 const PRECACHE = __CITYOPS_PRECACHE__;
@@ -192,6 +193,48 @@ self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
   const locks = self.navigator.locks;
   event.waitUntil(locks ? locks.request(SYNC_TAG, sendQueued) : sendQueued());
+});
+
+// ------------------------------------------------------------------ push
+// A message of the server (src/reports/notify.ts, PushMessage of the
+// contracts): {reportId, event, lang, textVi, textEn, url}, in the language the
+// citizen chose when turning notifications on (Vietnamese unless English).
+
+const PUSH_TITLE = {
+  vi: (id) => `Phản ánh #${id}`,
+  en: (id) => `Report #${id}`,
+};
+const PUSH_FALLBACK = {
+  vi: 'Phản ánh của bạn có cập nhật mới.',
+  en: 'There is news about your report.',
+};
+
+self.addEventListener('push', (event) => {
+  let msg = {};
+  try {
+    msg = event.data ? event.data.json() : {};
+  } catch {
+    msg = {};
+  }
+  const lang = msg.lang === 'en' ? 'en' : 'vi';
+  const id = /^\d{1,18}$/.test(String(msg.reportId || '')) ? String(msg.reportId) : null;
+  const body = (lang === 'en' ? msg.textEn : msg.textVi) || PUSH_FALLBACK[lang];
+  const url = id ? `/citizen/reports/${id}` : '/citizen/mine';
+  event.waitUntil(
+    (async () => {
+      await self.registration.showNotification(id ? PUSH_TITLE[lang](id) : 'CityOps', {
+        body,
+        lang,
+        icon: '/citizen/icons/icon-192.png',
+        tag: id ? `report-${id}` : 'cityops',
+        renotify: true,
+        data: { url },
+      });
+      // An open app refreshes its list of reports.
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const w of windows) w.postMessage({ type: 'cityops:push', reportId: id });
+    })(),
+  );
 });
 
 self.addEventListener('notificationclick', (event) => {

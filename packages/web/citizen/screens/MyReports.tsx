@@ -15,6 +15,7 @@ import { removeQueued, retryQueued, useOutbox } from '../outbox/outbox';
 import type { OutboxItem } from '../outbox/db';
 import { useIdentity } from '../state/identity';
 import { refreshMyReports, useMyReports, watching } from '../state/my-reports';
+import { disablePush, enablePush, usePushState } from '../state/push';
 import { CategoryIcon, Icon } from '../../ui/reports/icons';
 
 function StatusChip(props: { status: ReportStatus }) {
@@ -89,25 +90,58 @@ function ReportCard(props: {
   );
 }
 
-function NotificationSwitch() {
-  const { t } = useT();
-  const supported = 'Notification' in window;
-  const [permission, setPermission] = useState(() =>
-    supported ? Notification.permission : 'denied',
-  );
-  if (!supported) return null;
-  if (permission === 'granted') return <p className="muted">{t('mine.notifyEnabled')}</p>;
-  if (permission === 'denied') return <p className="muted">{t('mine.notifyBlocked')}</p>;
+/** Notifications on or off: web push for the reports of this device's tokens and those followed. */
+function NotificationSwitch(props: { hasToken: boolean }) {
+  const { t, locale } = useT();
+  const state = usePushState();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (state === 'unsupported' || state === 'blocked')
+    return (
+      <p className="muted" data-testid="notify-switch" data-state={state}>
+        {state === 'blocked' ? t('mine.notifyBlocked') : t('mine.notifyUnsupported')}
+      </p>
+    );
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
-    <button
-      type="button"
-      className="button big"
-      onClick={() => void Notification.requestPermission().then(setPermission)}
-    >
-      <Icon name="bell" /> {t('mine.notifyOn')}
-    </button>
+    <div className="notify-switch" data-testid="notify-switch" data-state={state}>
+      <p className="muted">{state === 'on' ? t('mine.notifyOnNote') : t('mine.notifyOffNote')}</p>
+      {state === 'off' && !props.hasToken ? (
+        <p className="muted">{t('mine.notifyNeedReport')}</p>
+      ) : (
+        <button
+          type="button"
+          className="button big"
+          aria-pressed={state === 'on'}
+          disabled={busy}
+          data-testid="notify-toggle"
+          onClick={() =>
+            void run(() => (state === 'on' ? disablePush() : enablePush(langOf(locale))))
+          }
+        >
+          <Icon name="bell" /> {state === 'on' ? t('mine.notifyOff') : t('mine.notifyOn')}
+        </button>
+      )}
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {t('mine.notifyFailed', { reason: error })}
+        </p>
+      )}
+    </div>
   );
 }
+
+const langOf = (locale: string): 'vi' | 'en' => (locale === 'en' ? 'en' : 'vi');
 
 export default function MyReports() {
   const { t } = useT();
@@ -193,7 +227,7 @@ export default function MyReports() {
             </Link>
           </>
         )}
-        <NotificationSwitch />
+        <NotificationSwitch hasToken={!!me.phone || me.followTokens.length > 0} />
       </section>
     </>
   );
