@@ -55,6 +55,8 @@ async function start(dataDir: string, port: number): Promise<{ child: ChildProce
         CITYOPS_MQTT_PORT: '0',
         CITYOPS_DEMO: '1',
         CITYOPS_LOG_LEVEL: 'warn',
+        // As `npm start` sets it (package.json).
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
