@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Page as ListPage, Report, ReportDetail } from '@cityops/contracts';
 import { screenshot, watchedPage, type WatchedPage } from './browser.js';
+import { places } from '../reports/harness.js';
 import {
   callerAs,
   citizenPage,
@@ -383,6 +384,22 @@ describe('the queue of the back office', () => {
       expect(expected[0]).toBe(ids.overdue);
       await expect.poll(() => shownIds(w.page)).toEqual(expected);
       expect(await w.page.getByTestId('filter-status').inputValue()).toBe('');
+      // Every filter comes from the address, even a code the lists do not hold.
+      await w.page.goto(
+        `${env.base}/reports?unit=${places.phanDinhPhung.unit}&agency=${WARD_AGENCY.code}&category=no_such_kind`,
+      );
+      await w.page.locator('.state-empty').waitFor();
+      expect(await w.page.getByTestId('filter-category').inputValue()).toBe('no_such_kind');
+      expect(await w.page.getByTestId('filter-unit').inputValue()).toBe(places.phanDinhPhung.unit);
+      expect(await w.page.getByTestId('filter-agency').inputValue()).toBe(WARD_AGENCY.code);
+      // (These reports are not assigned yet: no agency matches them.)
+      await w.page.getByTestId('filter-agency').selectOption('');
+      await w.page.getByTestId('filter-category').selectOption('urban_order');
+      await expect.poll(() => shownIds(w.page)).toEqual([ids.later, ids.overdue]);
+      const shared = new URL(w.page.url()).searchParams;
+      expect(shared.get('category')).toBe('urban_order');
+      expect(shared.get('unit')).toBe(places.phanDinhPhung.unit);
+      expect(shared.has('agency')).toBe(false);
       expectNoConsoleErrors(w);
     } finally {
       await colleague.close();

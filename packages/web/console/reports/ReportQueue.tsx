@@ -116,6 +116,15 @@ export function DeadlineFlags(props: { report: Report }) {
   );
 }
 
+/**
+ * The filter value an address named that the lists do not (yet) hold, as its
+ * own option: the select then shows what the queue is filtered by.
+ */
+function KeptCode(props: { value: string; known: ReadonlyArray<{ code: string }> }) {
+  if (!props.value || props.known.some((k) => k.code === props.value)) return null;
+  return <option value={props.value}>{props.value}</option>;
+}
+
 export function ReportQueue() {
   const { t, fmt, pick } = useT();
   const lookups = useLookups();
@@ -191,9 +200,11 @@ export function ReportQueue() {
           {t('rep.filterCategory')}
           <select
             value={filters.category}
+            data-testid="filter-category"
             onChange={(e) => setFilters({ category: e.target.value })}
           >
             <option value="">{t('rep.all')}</option>
+            <KeptCode value={filters.category} known={lookups.categories} />
             {lookups.categories.map((c) => (
               <option key={c.code} value={c.code}>
                 {pick(c.nameVi, c.nameEn)}
@@ -203,8 +214,13 @@ export function ReportQueue() {
         </label>
         <label>
           {t('rep.filterUnit')}
-          <select value={filters.unit} onChange={(e) => setFilters({ unit: e.target.value })}>
+          <select
+            value={filters.unit}
+            data-testid="filter-unit"
+            onChange={(e) => setFilters({ unit: e.target.value })}
+          >
             <option value="">{t('rep.all')}</option>
+            <KeptCode value={filters.unit} known={lookups.communes} />
             {lookups.communes.map((u) => (
               <option key={u.code} value={u.code}>
                 {pick(u.nameVi, u.nameEn)}
@@ -214,8 +230,13 @@ export function ReportQueue() {
         </label>
         <label>
           {t('rep.filterAgency')}
-          <select value={filters.agency} onChange={(e) => setFilters({ agency: e.target.value })}>
+          <select
+            value={filters.agency}
+            data-testid="filter-agency"
+            onChange={(e) => setFilters({ agency: e.target.value })}
+          >
             <option value="">{t('rep.all')}</option>
+            <KeptCode value={filters.agency} known={lookups.agencies} />
             {lookups.agencies.map((a) => (
               <option key={a.code} value={a.code}>
                 {pick(a.nameVi, a.nameEn)}
