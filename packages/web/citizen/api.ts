@@ -14,6 +14,7 @@ import type {
   PushKey,
   PushSubscriptionCreate,
   PushSubscriptionInfo,
+  citizenClaimResultSchema,
   citizenReportCreatedSchema,
   citizenSessionSchema,
   mapPointSchema,
@@ -33,6 +34,7 @@ export type NearbyReport = z.infer<typeof nearbyReportSchema>;
 export type MapPoint = z.infer<typeof mapPointSchema>;
 export type PublicReportDetail = z.infer<typeof publicReportDetailSchema>;
 export type OtpSent = z.infer<typeof otpRequestResponseSchema>;
+export type CitizenClaimResult = z.infer<typeof citizenClaimResultSchema>;
 export type { CitizenReport, PublicReport, ReportCategory, UploadedFile };
 
 interface CallOptions {
@@ -40,10 +42,11 @@ interface CallOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  headers?: Record<string, string>;
 }
 
 async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -86,8 +89,27 @@ export const citizenApi = {
   signOut: (token: string) => call<void>('POST', '/api/v1/citizen/logout', { token, body: {} }),
   uploadPhoto: (photo: Blob, token: string | null, signal?: AbortSignal): Promise<UploadedFile> =>
     uploadPhoto(photo, token, signal),
-  submit: (body: CitizenReportCreate, token: string | null) =>
-    call<ReportCreated>('POST', '/api/v1/citizen/reports', { token, body }),
+  /**
+   * Sends a report. The Idempotency-Key (a UUID made once per report) makes a
+   * retry after a lost answer get the first report back, never a second one.
+   */
+  submit: (body: CitizenReportCreate, token: string | null, key: string) =>
+    call<ReportCreated>('POST', '/api/v1/citizen/reports', {
+      token,
+      body,
+      headers: { 'idempotency-key': key },
+    }),
+  /** Follows a public report (a merged one: its original); it then shows in my reports. */
+  follow: (token: string, id: string) =>
+    call<CitizenReport>('POST', `/api/v1/citizen/reports/${encodeURIComponent(id)}/follow`, {
+      token,
+      body: {},
+    }),
+  unfollow: (token: string, id: string) =>
+    call<void>('DELETE', `/api/v1/citizen/reports/${encodeURIComponent(id)}/follow`, { token }),
+  /** Moves the anonymous reports of these follow tokens into the signed-in account. */
+  claim: (token: string, followTokens: string[]) =>
+    call<CitizenClaimResult>('POST', '/api/v1/citizen/claim', { token, body: { followTokens } }),
   pushKey: () => call<PushKey>('GET', '/api/v1/citizen/push/key'),
   pushSubscribe: (token: string, body: PushSubscriptionCreate) =>
     call<PushSubscriptionInfo>('POST', '/api/v1/citizen/push/subscriptions', { token, body }),

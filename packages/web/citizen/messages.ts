@@ -99,6 +99,13 @@ const citizenOnly = defineMessages(
       'Trình duyệt này không nhận được thông báo đẩy; cập nhật sẽ hiện trong ứng dụng.',
     'mine.notifyNeedReport': 'Gửi một phản ánh hoặc đăng nhập để bật thông báo.',
     'mine.notifyFailed': 'Không bật được thông báo: {reason}',
+    'mine.unfollowFailed': 'Không bỏ theo dõi được: {reason}',
+    'detail.followFailed': 'Không theo dõi được: {reason}',
+    'detail.followLocal':
+      'Phản ánh được theo dõi trên thiết bị này. Gửi một phản ánh hoặc đăng nhập để nhận thông báo về nó.',
+    'signIn.claimed': 'Đã chuyển {n} phản ánh gửi từ thiết bị này vào tài khoản của bạn.',
+    'signIn.claimFailed':
+      'Chưa chuyển được các phản ánh gửi ẩn danh vào tài khoản ({reason}); chúng vẫn hiện trong mục Của tôi.',
     'mine.deadline': 'Hạn xử lý: {date}',
     'mine.rateNow': 'Mời bạn đánh giá kết quả',
     'notice.changed': 'Phản ánh #{id}: {status}',
@@ -264,6 +271,13 @@ const citizenOnly = defineMessages(
       'This browser cannot receive push notifications; updates show in the app.',
     'mine.notifyNeedReport': 'Send a report or sign in to turn notifications on.',
     'mine.notifyFailed': 'Notifications could not be turned on: {reason}',
+    'mine.unfollowFailed': 'Could not stop following: {reason}',
+    'detail.followFailed': 'Could not follow: {reason}',
+    'detail.followLocal':
+      'This report is followed on this device. Send a report or sign in to be notified about it.',
+    'signIn.claimed': 'Moved {n} reports sent from this device into your account.',
+    'signIn.claimFailed':
+      'The reports sent anonymously could not be moved into your account ({reason}); they still show under My reports.',
     'mine.deadline': 'Due by {date}',
     'mine.rateNow': 'Please rate the result',
     'notice.changed': 'Report #{id}: {status}',

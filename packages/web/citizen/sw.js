@@ -126,42 +126,50 @@ async function sendQueued() {
   try {
     for (const item of items) {
       if (item.state === 'failed' || item.state === 'sent') continue;
-      const token = item.token || carried;
+      // The first attempt fixes the Idempotency-Key and the sender; retries send the same
+      // report (a lost answer then gets the first report back, never a second).
+      const token = item.sender !== undefined ? item.sender : item.token || carried;
+      const key = item.key || self.crypto.randomUUID();
       const attempts = item.attempts + 1;
+      let tried = { ...item, key, sender: token, attempts };
       try {
-        await inStore(db, 'readwrite', (s) => s.put({ ...item, state: 'sending', attempts }));
-        const photoIds = [];
-        for (const photo of item.photos) {
-          const file = await call(
-            '/api/v1/files',
-            {
-              method: 'POST',
-              headers: { 'content-type': photo.type || 'image/jpeg' },
-              body: photo,
-            },
-            token,
-          );
-          photoIds.push(file.id);
+        await inStore(db, 'readwrite', (s) => s.put({ ...tried, state: 'sending' }));
+        let photoIds = item.photoIds;
+        if (!photoIds) {
+          photoIds = [];
+          for (const photo of item.photos) {
+            const file = await call(
+              '/api/v1/files',
+              {
+                method: 'POST',
+                headers: { 'content-type': photo.type || 'image/jpeg' },
+                body: photo,
+              },
+              token,
+            );
+            photoIds.push(file.id);
+          }
+          tried = { ...tried, photoIds };
+          await inStore(db, 'readwrite', (s) => s.put({ ...tried, state: 'sending' }));
         }
         const created = await call(
           '/api/v1/citizen/reports',
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
             body: JSON.stringify({ ...item.draft, photoIds }),
           },
           token,
         );
         carried = carried || created.followToken;
         const result = { reportId: created.report.id, followToken: created.followToken };
-        await inStore(db, 'readwrite', (s) => s.put({ ...item, attempts, state: 'sent', result }));
+        await inStore(db, 'readwrite', (s) => s.put({ ...tried, state: 'sent', result }));
         sent.push(created.report.id);
       } catch (err) {
         const again = transient(err);
         await inStore(db, 'readwrite', (s) =>
           s.put({
-            ...item,
-            attempts,
+            ...tried,
             state: again ? 'queued' : 'failed',
             error: again ? null : err.message,
           }),

@@ -4,10 +4,17 @@
  * photo) and is sent once the connection returns; every screen has the
  * language switch labelled with the other language; sign-in by phone with
  * the code the SMS gateway received; the public map and list without
- * personal data. Every page fails its test on any browser console error.
+ * personal data; a submission whose answer was lost sent again with the same
+ * Idempotency-Key (one report, not two); claiming the anonymous reports of
+ * the device at sign-in; following a public report into the account. Every
+ * page fails its test on any browser console error. Web push itself is
+ * tested against a loopback push service (test/reports/push.test.ts):
+ * headless Chromium subscribes only through a real push service, which
+ * cannot be reached here; the notifications control is checked as shown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { sql } from '../../src/core/db/sql.js';
 import { screenshot, type WatchedPage } from './browser.js';
 import {
   citizenPage,
@@ -131,6 +138,11 @@ describe('citizen app', () => {
         await expect
           .poll(() => publicHas(SYNC_TEXT), { timeout: 15_000, interval: 300 })
           .toBe(true);
+        // The service worker sent it with the report's Idempotency-Key.
+        const keyed = await env.cityops.db.query(sql`
+          SELECT 1 FROM citizen_submission_keys k JOIN reports r ON r.id = k.report_id
+          WHERE r.description = ${SYNC_TEXT}`);
+        expect(keyed).toHaveLength(1);
       } finally {
         await phone.context.close();
       }
@@ -226,4 +238,87 @@ describe('citizen app', () => {
     }
     expectNoConsoleErrors(citizen);
   });
+
+  it(
+    'sends a report again with the same Idempotency-Key after a lost answer, then claims it at sign-in',
+    { timeout: 90_000 },
+    async () => {
+      const phone = await citizenPage(env.browser);
+      try {
+        const { page } = phone;
+        const text = 'Cây đổ chắn lối vào trường, câu trả lời bị mất giữa đường.';
+        const sent: Array<{ key: string | undefined; replayed: string | undefined }> = [];
+        // The first answer is lost after the server made the report (the connection drops).
+        await page.route('**/api/v1/citizen/reports', async (route) => {
+          if (route.request().method() !== 'POST') return route.continue();
+          const key = route.request().headers()['idempotency-key'];
+          const res = await route.fetch();
+          sent.push({ key, replayed: res.headers()['idempotent-replayed'] });
+          if (sent.length === 1) return route.abort('connectionreset');
+          return route.fulfill({ response: res });
+        });
+        await page.goto(`${env.base}/citizen/report`);
+        await serviceWorkerReady(page);
+        await fileReport(page, { description: text, expectQueued: true });
+        // The outbox sends it again at once (online): the server answers the first report.
+        await expect.poll(() => sent.length, { timeout: 20_000 }).toBe(2);
+        expect(sent[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
+        expect(sent[1]).toEqual({ key: sent[0]!.key, replayed: 'true' });
+        const made = await env.cityops.db.query<{ id: number }>(
+          sql`SELECT id FROM reports WHERE description = ${text}`,
+        );
+        expect(made).toHaveLength(1);
+        const id = String(made[0]!.id);
+        await page.getByTestId(`report-${id}`).waitFor();
+        expect(await page.getByTestId('queued-item').count()).toBe(0);
+        // The notifications control is shown (headless Chromium refuses notifications, and
+        // push needs a real push service to turn on).
+        const control = page.getByTestId('notify-switch');
+        expect(await control.getAttribute('data-state')).toMatch(/^(off|blocked|unsupported)$/);
+        expect(await control.textContent()).toMatch(/thông báo/);
+        await page.unroute('**/api/v1/citizen/reports');
+
+        // Signing in by phone claims this device's anonymous report into the account.
+        await page.goto(`${env.base}/citizen/sign-in`);
+        await page.getByTestId('phone').fill('0987 654 321');
+        await page.getByRole('button', { name: 'Gửi mã' }).click();
+        await page.getByTestId('otp').waitFor();
+        await page.getByTestId('otp').fill(env.sms.codeFor('+84987654321')!);
+        await page.getByRole('button', { name: 'Xác nhận' }).click();
+        await page.getByTestId('claimed-note').waitFor();
+        expect(await page.getByTestId('claimed-note').textContent()).toBe(
+          'Đã chuyển 1 phản ánh gửi từ thiết bị này vào tài khoản của bạn.',
+        );
+        await page.getByTestId('own-reports').getByTestId(`report-${id}`).waitFor();
+        const owner = await env.cityops.db.query<{ phone: string | null }>(sql`
+          SELECT c.phone FROM reports r JOIN citizens c ON c.id = r.citizen_id
+          WHERE r.id = ${Number(id)}`);
+        expect(owner).toEqual([{ phone: '+84987654321' }]);
+        const stored = await page.evaluate(() =>
+          (
+            globalThis as unknown as { localStorage: { getItem(k: string): string | null } }
+          ).localStorage.getItem('cityops.citizen.identity'),
+        );
+        expect(JSON.parse(stored ?? '{}')).toMatchObject({ followTokens: [] });
+
+        // A public report followed from its page goes into the account (and its notifications).
+        const other = (await (
+          await fetch(`${env.base}/api/v1/citizen/public/reports?limit=50`)
+        ).json()) as { items: Array<{ id: string; description: string | null }> };
+        const theirs = other.items.find((r) => r.description === OFFLINE_TEXT)!;
+        await page.goto(`${env.base}/citizen/reports/${theirs.id}`);
+        await page.getByTestId('follow-toggle').click();
+        await page.getByTestId('tab-mine').click();
+        await page.getByTestId('watched-reports').getByTestId(`report-${theirs.id}`).waitFor();
+        const follows = await env.cityops.db.query(sql`
+          SELECT 1 FROM report_followers f JOIN citizens c ON c.id = f.citizen_id
+          WHERE f.report_id = ${Number(theirs.id)} AND c.phone = '+84987654321'`);
+        expect(follows).toHaveLength(1);
+        await screenshot(page, 'citizen-08-claimed-and-followed');
+        expectNoConsoleErrors(phone, [/ERR_CONNECTION_RESET|Failed to load resource/]);
+      } finally {
+        await phone.context.close();
+      }
+    },
+  );
 });

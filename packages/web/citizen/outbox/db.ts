@@ -20,6 +20,16 @@ export interface OutboxItem {
   photos: Blob[];
   /** The citizen token to send with (null: anonymous, a follow token comes back). */
   token: string | null;
+  /**
+   * The Idempotency-Key of this report (a UUID made once): every attempt sends
+   * it, so a retry after a lost answer gets the first report back. Items
+   * queued before keys existed get one at their next attempt.
+   */
+  key?: string;
+  /** The token the first attempt was sent with (retries keep it: the key is the sender's). */
+  sender?: string | null;
+  /** The photos' ids once uploaded (retries send the same report, not new uploads). */
+  photoIds?: string[] | null;
   /** For the list of waiting reports. */
   categoryName: { vi: string; en: string };
   state: OutboxState;

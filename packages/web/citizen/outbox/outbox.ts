@@ -4,7 +4,8 @@
  * connection returns: on the `online` event, at app start, every 30 s while
  * something waits, and by the service worker's Background Sync where the
  * browser has it (also when the app is closed). A Web Lock keeps the app and
- * the service worker from sending the same report twice.
+ * the service worker from sending the same report twice, and each report's
+ * Idempotency-Key keeps a retry after a lost answer from making a second.
  */
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../../ui/api/errors';
@@ -17,15 +18,50 @@ export const SYNC_TAG = 'cityops-outbox';
 const LOCK = 'cityops-outbox';
 const RETRY_MS = 30_000;
 
-/** Uploads the photos, then sends the report (the same steps as sw.js's). */
+/**
+ * One report's sending, kept across attempts: its Idempotency-Key, the token
+ * it goes with, and its photos' ids once uploaded.
+ */
+export interface Attempt {
+  key: string;
+  token: string | null;
+  photoIds: string[] | null;
+}
+
+export const newAttempt = (token: string | null): Attempt => ({
+  key: crypto.randomUUID(),
+  token,
+  photoIds: null,
+});
+
+/**
+ * Uploads the photos (unless this attempt did already), then sends the report
+ * with the attempt's Idempotency-Key (the same steps as sw.js's).
+ */
 export async function sendReport(
   draft: ReportDraft,
   photos: Blob[],
-  token: string | null,
+  attempt: Attempt,
+  uploaded?: (photoIds: string[]) => Promise<void>,
 ): Promise<ReportCreated> {
-  const photoIds: string[] = [];
-  for (const p of photos) photoIds.push((await citizenApi.uploadPhoto(p, token)).id);
-  return citizenApi.submit({ ...draft, photoIds }, token);
+  if (!attempt.photoIds) {
+    const ids: string[] = [];
+    for (const p of photos) ids.push((await citizenApi.uploadPhoto(p, attempt.token)).id);
+    attempt.photoIds = ids;
+    await uploaded?.(ids);
+  }
+  try {
+    return await citizenApi.submit(
+      { ...draft, photoIds: attempt.photoIds },
+      attempt.token,
+      attempt.key,
+    );
+  } catch (err) {
+    // Photos kept too long are no longer attachable: upload them again next time.
+    if (err instanceof ApiError && err.problem?.errors?.some((e) => e.path.startsWith('photoIds')))
+      attempt.photoIds = null;
+    throw err;
+  }
 }
 
 /** Whether a failure means "try again later" rather than "the server refused it". */
@@ -88,13 +124,22 @@ export function flushOutbox(): Promise<void> {
     await settle();
     for (const item of await outboxDb.all()) {
       if (item.state === 'failed' || item.state === 'sent') continue;
-      const token = item.token ?? identity.submitToken();
+      // The first attempt fixes the key and the sender; retries send the same.
+      const attempt: Attempt = {
+        key: item.key ?? crypto.randomUUID(),
+        token: item.sender !== undefined ? item.sender : (item.token ?? identity.submitToken()),
+        photoIds: item.photoIds ?? null,
+      };
+      const tried = { ...item, key: attempt.key, sender: attempt.token };
       try {
-        await outboxDb.put({ ...item, state: 'sending', attempts: item.attempts + 1 });
+        await outboxDb.put({ ...tried, state: 'sending', attempts: item.attempts + 1 });
         await refresh();
-        const created = await sendReport(item.draft, item.photos, token);
+        const created = await sendReport(item.draft, item.photos, attempt, (photoIds) =>
+          outboxDb.put({ ...tried, photoIds, state: 'sending', attempts: item.attempts + 1 }),
+        );
         await outboxDb.put({
-          ...item,
+          ...tried,
+          photoIds: attempt.photoIds,
           state: 'sent',
           result: { reportId: created.report.id, followToken: created.followToken },
         });
@@ -103,7 +148,8 @@ export function flushOutbox(): Promise<void> {
       } catch (err) {
         const transient = isTransient(err);
         await outboxDb.put({
-          ...item,
+          ...tried,
+          photoIds: attempt.photoIds,
           attempts: item.attempts + 1,
           state: transient ? 'queued' : 'failed',
           error: transient ? null : err instanceof ApiError ? err.message : String(err),
@@ -120,18 +166,25 @@ export function flushOutbox(): Promise<void> {
   return flushing;
 }
 
-/** Queues a report; asks for a Background Sync and tries at once when online. */
+/**
+ * Queues a report; asks for a Background Sync and tries at once when online.
+ * `tried`: the attempt already made (its key, token and uploads are kept, so
+ * that the report it may have made is not made twice).
+ */
 export async function enqueue(
   draft: ReportDraft,
   photos: Blob[],
   categoryName: OutboxItem['categoryName'],
+  tried?: Attempt,
 ): Promise<void> {
   await outboxDb.put({
     id: crypto.randomUUID(),
     createdAt: new Date().toISOString(),
     draft,
     photos,
-    token: identity.submitToken(),
+    token: tried ? tried.token : identity.submitToken(),
+    key: tried?.key ?? crypto.randomUUID(),
+    ...(tried ? { sender: tried.token, photoIds: tried.photoIds } : {}),
     categoryName,
     state: 'queued',
     attempts: 0,

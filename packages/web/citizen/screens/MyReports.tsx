@@ -14,8 +14,9 @@ import { useT } from '../i18n';
 import { removeQueued, retryQueued, useOutbox } from '../outbox/outbox';
 import type { OutboxItem } from '../outbox/db';
 import { useIdentity } from '../state/identity';
-import { refreshMyReports, useMyReports, watching } from '../state/my-reports';
+import { refreshMyReports, unfollowReport, useMyReports, watching } from '../state/my-reports';
 import { disablePush, enablePush, usePushState } from '../state/push';
+import { ApiError } from '../../ui/api/errors';
 import { CategoryIcon, Icon } from '../../ui/reports/icons';
 
 function StatusChip(props: { status: ReportStatus }) {
@@ -150,6 +151,10 @@ export default function MyReports() {
   const queue = useOutbox().filter((i) => i.state !== 'sent');
   const params = new URLSearchParams(window.location.search);
   const empty = mine.own.length === 0 && mine.watched.length === 0 && queue.length === 0;
+  const sent = mine.own.filter((o) => !o.report.following);
+  const followed = mine.own.filter((o) => o.report.following);
+  const [unfollowError, setUnfollowError] = useState<string | null>(null);
+  const claimed = Number(params.get('claimed') ?? 0);
 
   return (
     <>
@@ -169,16 +174,21 @@ export default function MyReports() {
           {t('form.queued')}
         </p>
       )}
+      {claimed > 0 && (
+        <p className="success" role="status" data-testid="claimed-note">
+          {t('signIn.claimed', { n: claimed })}
+        </p>
+      )}
       <Queued items={queue} />
       {mine.state === 'loading' && mine.own.length === 0 && <Loading />}
       {mine.state === 'error' && (
         <ErrorState error={mine.error} onRetry={() => void refreshMyReports()} />
       )}
-      {mine.own.length > 0 && (
+      {sent.length > 0 && (
         <section aria-labelledby="own-title">
           <h2 id="own-title">{t('mine.own')}</h2>
           <ul className="cards" data-testid="own-reports">
-            {mine.own.map((o) => (
+            {sent.map((o) => (
               <ReportCard
                 key={o.report.id}
                 report={o.report}
@@ -194,10 +204,35 @@ export default function MyReports() {
           </ul>
         </section>
       )}
-      {mine.watched.length > 0 && (
+      {(mine.watched.length > 0 || followed.length > 0) && (
         <section aria-labelledby="watched-title">
           <h2 id="watched-title">{t('mine.following')}</h2>
+          {unfollowError !== null && (
+            <p className="form-error" role="alert">
+              {t('mine.unfollowFailed', { reason: unfollowError })}
+            </p>
+          )}
           <ul className="cards" data-testid="watched-reports">
+            {followed.map((o) => (
+              <ReportCard
+                key={o.report.id}
+                report={o.report}
+                extra={
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      setUnfollowError(null);
+                      unfollowReport(o.report.id).catch((err: unknown) =>
+                        setUnfollowError(err instanceof ApiError ? err.message : String(err)),
+                      );
+                    }}
+                  >
+                    {t('mine.unfollow')}
+                  </button>
+                }
+              />
+            ))}
             {mine.watched.map((r) => (
               <ReportCard
                 key={r.id}

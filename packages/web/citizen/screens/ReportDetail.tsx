@@ -5,15 +5,23 @@
  */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { ReportPhoto } from '@cityops/contracts';
+import type { ReportPhoto, ReportStatus } from '@cityops/contracts';
+import { ApiError } from '../../ui/api/errors';
 import { useResource } from '../../ui/api/use-resource';
 import { ErrorState, Loading } from '../../ui/components/states';
-import { Link } from '../../ui/router';
+import { Link, navigate } from '../../ui/router';
 import { stepKey, statusKey } from '../../ui/reports/report-messages';
 import { citizenApi, type CitizenReport, type PublicReportDetail } from '../api';
 import { useT } from '../i18n';
 import { LazyMap } from '../map/LazyMap';
-import { markSeen, refreshMyReports, useMyReports, watching } from '../state/my-reports';
+import {
+  followReport,
+  markSeen,
+  refreshMyReports,
+  unfollowReport,
+  useMyReports,
+  watching,
+} from '../state/my-reports';
 import { CategoryIcon, Icon } from '../../ui/reports/icons';
 
 type Detail =
@@ -138,6 +146,27 @@ export default function ReportDetail(props: { id: string }) {
   const settled = mine.state === 'ready' || mine.state === 'error';
   const [rated, setRated] = useState<CitizenReport | null>(null);
   const [following, setFollowing] = useState(() => watching.has(props.id));
+  const [followBusy, setFollowBusy] = useState(false);
+  const [followError, setFollowError] = useState<string | null>(null);
+  /** Follows on the server when the device has a citizen token, else on this device. */
+  const toggleFollow = async (now: boolean, status: ReportStatus) => {
+    setFollowBusy(true);
+    setFollowError(null);
+    try {
+      if (now) {
+        await unfollowReport(props.id);
+        setFollowing(false);
+      } else {
+        const done = await followReport(props.id, status);
+        setFollowing(done.where === 'device');
+        if (done.id !== props.id) navigate(`/citizen/reports/${done.id}?followed=1`);
+      }
+    } catch (err) {
+      setFollowError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setFollowBusy(false);
+    }
+  };
   const params = new URLSearchParams(window.location.search);
 
   const key = `${props.id}|${own?.token ?? (settled ? 'public' : 'wait')}`;
@@ -280,22 +309,28 @@ export default function ReportDetail(props: { id: string }) {
         </section>
       )}
 
-      {d.kind === 'public' && (
-        <button
-          type="button"
-          className="button big"
-          data-testid="follow-toggle"
-          onClick={() => {
-            if (following) watching.remove(r.id);
-            else {
-              watching.add(r.id);
-              markSeen(r.id, r.status);
-            }
-            setFollowing(!following);
-          }}
-        >
-          {following ? t('detail.unfollow') : t('detail.follow')}
-        </button>
+      {(d.kind === 'public' || (d.kind === 'own' && d.report.following)) && (
+        <>
+          <button
+            type="button"
+            className="button big"
+            data-testid="follow-toggle"
+            disabled={followBusy}
+            onClick={() => void toggleFollow(d.kind === 'own' || following, r.status)}
+          >
+            {d.kind === 'own' || following ? t('detail.unfollow') : t('detail.follow')}
+          </button>
+          {d.kind === 'public' && following && (
+            <p className="muted" data-testid="follow-local">
+              {t('detail.followLocal')}
+            </p>
+          )}
+          {followError !== null && (
+            <p className="form-error" role="alert">
+              {t('detail.followFailed', { reason: followError })}
+            </p>
+          )}
+        </>
       )}
     </article>
   );

@@ -16,10 +16,10 @@ import { MAX_PHOTO_EDGE, resizePhoto } from '../../ui/reports/photos';
 import { citizenApi, type NearbyReport, type ReportCategory, type ReportDraft } from '../api';
 import { useT } from '../i18n';
 import { LazyMap } from '../map/LazyMap';
-import { enqueue, isTransient, sendReport } from '../outbox/outbox';
+import { enqueue, isTransient, newAttempt, sendReport } from '../outbox/outbox';
 import { useCategories } from '../state/categories';
 import { identity, useIdentity } from '../state/identity';
-import { markSeen, refreshMyReports, watching } from '../state/my-reports';
+import { followReport, markSeen, refreshMyReports, watching } from '../state/my-reports';
 import { useOnline } from '../state/online';
 import { CategoryIcon, Icon, type IconName } from '../../ui/reports/icons';
 
@@ -346,9 +346,15 @@ function Nearby(props: { items: NearbyReport[] }) {
               className="button big"
               data-testid={`follow-${r.id}`}
               onClick={() => {
-                watching.add(r.id);
-                markSeen(r.id, r.status);
-                navigate(`/citizen/reports/${r.id}?followed=1`);
+                // On the server when this device has a citizen token (else on the device).
+                followReport(r.id, r.status).then(
+                  (done) => navigate(`/citizen/reports/${done.id}?followed=1`),
+                  () => {
+                    watching.add(r.id);
+                    markSeen(r.id, r.status);
+                    navigate(`/citizen/reports/${r.id}?followed=1`);
+                  },
+                );
               }}
             >
               {t('form.nearbyFollow')}
@@ -439,20 +445,22 @@ export default function ReportForm() {
     const blobs = photos.map((p) => p.blob);
     const label = { vi: category.nameVi, en: category.nameEn };
     setSending(true);
+    const attempt = newAttempt(identity.submitToken());
     try {
       if (!navigator.onLine) {
-        await enqueue(draft, blobs, label);
+        await enqueue(draft, blobs, label, attempt);
         navigate('/citizen/mine?queued=1');
         return;
       }
-      const created = await sendReport(draft, blobs, identity.submitToken());
+      const created = await sendReport(draft, blobs, attempt);
       if (created.followToken) identity.addFollowToken(created.followToken);
       markSeen(created.report.id, created.report.status);
       void refreshMyReports();
       navigate(`/citizen/reports/${created.report.id}?sent=1`);
     } catch (err) {
       if (isTransient(err) && !(err instanceof ApiError && err.status === 429)) {
-        await enqueue(draft, blobs, label);
+        // Maybe made already (the answer was lost): the queue sends it again with the same key.
+        await enqueue(draft, blobs, label, attempt);
         navigate('/citizen/mine?queued=1');
       } else {
         setRefused(err);

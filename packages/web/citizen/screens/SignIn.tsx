@@ -1,7 +1,7 @@
 /**
  * Sign-in by phone number and a one-time code sent by SMS; sign-out. The
- * token is kept in localStorage beside the follow tokens of anonymous
- * reports, which stay usable.
+ * token is kept in localStorage; the reports this device sent anonymously
+ * (their follow tokens) are then claimed into the account.
  */
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
@@ -11,6 +11,9 @@ import { citizenApi } from '../api';
 import { useT } from '../i18n';
 import { identity, useIdentity } from '../state/identity';
 import { refreshMyReports } from '../state/my-reports';
+import { claimAnonymous } from '../state/claim';
+import { ApiError } from '../../ui/api/errors';
+import { Link } from '../../ui/router';
 
 function useCountdown(until: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -31,6 +34,7 @@ export default function SignIn() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [resendAt, setResendAt] = useState(0);
+  const [claimError, setClaimError] = useState<string | null>(null);
   const wait = useCountdown(resendAt);
 
   const ask = async (e?: FormEvent) => {
@@ -59,8 +63,17 @@ export default function SignIn() {
         number: s.citizen.phone ?? phone.trim(),
         expiresAt: s.expiresAt,
       });
+      let claimed = 0;
+      try {
+        claimed = await claimAnonymous(s.token);
+      } catch (err) {
+        setClaimError(err instanceof ApiError ? err.message : String(err));
+        setBusy(false);
+        void refreshMyReports();
+        return;
+      }
       void refreshMyReports();
-      navigate('/citizen/mine');
+      navigate(claimed > 0 ? `/citizen/mine?claimed=${claimed}` : '/citizen/mine');
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -75,6 +88,12 @@ export default function SignIn() {
         <p role="status" data-testid="signed-in">
           {t('signIn.done', { phone: me.phone.number })}
         </p>
+        {claimError !== null && (
+          <p className="form-error" data-testid="claim-error">
+            {t('signIn.claimFailed', { reason: claimError })}{' '}
+            <Link href="/citizen/mine">{t('mine.title')}</Link>
+          </p>
+        )}
         <button
           type="button"
           className="button big"

@@ -89,6 +89,40 @@ export const watching = {
   },
 };
 
+/**
+ * Follows a report seen on the map or in the duplicate check: on the server
+ * when the device holds a citizen token (it then shows in my reports, with
+ * its notifications), else on this device only. Answers the number followed
+ * (a merged report's original) and where.
+ */
+export async function followReport(
+  id: string,
+  status: ReportStatus,
+): Promise<{ id: string; where: 'account' | 'device' }> {
+  const token = identity.submitToken();
+  if (!token) {
+    watching.add(id);
+    markSeen(id, status);
+    return { id, where: 'device' };
+  }
+  const followed = await citizenApi.follow(token, id);
+  markSeen(followed.id, followed.status);
+  if (watching.has(id)) watching.remove(id);
+  await refreshMyReports();
+  return { id: followed.id, where: 'account' };
+}
+
+/** Stops following a report followed with followReport(). */
+export async function unfollowReport(id: string): Promise<void> {
+  const own = state.own.find((o) => o.report.id === id && o.report.following);
+  if (!own) {
+    watching.remove(id);
+    return;
+  }
+  await citizenApi.unfollow(own.token, id);
+  await refreshMyReports();
+}
+
 /** The token owning a report of this device, if one does. */
 export const tokenOf = (id: string) => state.own.find((o) => o.report.id === id)?.token;
 
