@@ -112,8 +112,9 @@ describe('MediaMTX client (fake MediaMTX API)', () => {
     const polls = fake.seen.filter((r) => r.url === `/v3/paths/get/${name}`);
     expect(polls.length).toBe(2);
     expect(served.protocol).toBe('webrtc');
-    const url = served.urlFor('ignored');
-    expect(url).toBe(`http://127.0.0.1:8889/${name}/whep`);
+    // The viewer session's token rides in the query, for MediaMTX's authentication hook.
+    const url = served.urlFor('session-token');
+    expect(url).toBe(`http://127.0.0.1:8889/${name}/whep?token=session-token`);
     expect(url).not.toContain('s3cret');
 
     // A second viewer shares the path.
@@ -121,7 +122,7 @@ describe('MediaMTX client (fake MediaMTX API)', () => {
     expect(gw.names()).toEqual([name]);
     expect(fake.seen.filter((r) => r.url.startsWith('/v3/config/paths/add/'))).toHaveLength(1);
     expect(again).toMatchObject({ protocol: 'hls' });
-    expect(again.urlFor('x')).toBe(`http://127.0.0.1:8888/${name}/index.m3u8`);
+    expect(again.urlFor('x')).toBe(`http://127.0.0.1:8888/${name}/index.m3u8?token=x`);
 
     // The last viewer leaves: the path goes after the idle time.
     gw.release('c1');
@@ -138,7 +139,7 @@ describe('MediaMTX client (fake MediaMTX API)', () => {
     const gw = gateway({ publicUrl: 'https://video.example.vn/webrtc' });
     const served = await gw.acquire({ ...camera, cameraId: 'c2' });
     const [name] = gw.names();
-    expect(served.urlFor('t')).toBe(`https://video.example.vn/webrtc/${name}/whep`);
+    expect(served.urlFor('t')).toBe(`https://video.example.vn/webrtc/${name}/whep?token=t`);
     await gw.close();
     expect(fake.seen.some((r) => r.url === `/v3/config/paths/delete/${name}`)).toBe(true);
   });

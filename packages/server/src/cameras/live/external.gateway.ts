@@ -7,7 +7,9 @@
  * credentials go to the gateway and never to the browser, which gets a WebRTC
  * (WHEP) or HLS URL on the gateway. Each path name carries a random part
  * chosen when the stream starts, so a URL stops working once the stream is
- * released; a stream outlives its last viewer by the idle time.
+ * released; a stream outlives its last viewer by the idle time. MediaMTX
+ * URLs carry the viewer session's token for its external HTTP authentication
+ * (gateway-auth.ts); what go2rtc leaves open is written in the README.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -154,6 +156,23 @@ function go2rtcApi(opts: ExternalGatewayOptions): Api {
   };
 }
 
+/**
+ * A gateway path or stream name: `cityops-<camera id>[-sub]-<12 hex>`, the
+ * random part chosen when the stream starts.
+ */
+export function pathName(streamKey: string): string {
+  return `cityops-${streamKey.replace(/[^\w-]/g, '-')}-${randomBytes(6).toString('hex')}`;
+}
+
+/** The camera a gateway path name was made for, or undefined if CityOps did not make it. */
+export function cameraOfPath(name: string): string | undefined {
+  const m =
+    /^cityops-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-sub)?-[0-9a-f]{12}$/.exec(
+      name,
+    );
+  return m?.[1];
+}
+
 export class ExternalGateway implements StreamGateway {
   private readonly streams = new Map<string, Stream>();
   private readonly api: Api;
@@ -172,7 +191,7 @@ export class ExternalGateway implements StreamGateway {
       s.idleTimer = undefined;
     }
     if (!s) {
-      const name = `cityops-${source.cameraId.replace(/[^\w-]/g, '-')}-${randomBytes(6).toString('hex')}`;
+      const name = pathName(source.cameraId);
       const url = withCredentials(source.url, source.username, source.password);
       const stream: Stream = {
         name,
@@ -195,6 +214,12 @@ export class ExternalGateway implements StreamGateway {
     }
     await s.ready;
     const { protocol, url } = this.api.urlFor(s.name, prefer);
+    // MediaMTX hands the query to its external HTTP authentication (and, for
+    // HLS, on to the media playlist and segments): the viewer session's token
+    // goes there, and CityOps answers whether it opens this path. go2rtc has
+    // no such hook; its URL carries no token.
+    if (this.kind === 'mediamtx')
+      return { protocol, urlFor: (token) => `${url}?${new URLSearchParams({ token }).toString()}` };
     return { protocol, urlFor: () => url };
   }
 

@@ -2,7 +2,8 @@
  * Camera live views: viewer sessions and the stream gateway (an on-demand
  * ffmpeg making HLS, or MediaMTX / go2rtc through their HTTP APIs), added to
  * the cameras module as one of its parts. See live.service.ts for sessions
- * and audit, ffmpeg.gateway.ts for the built-in gateway.
+ * and audit, ffmpeg.gateway.ts for the built-in gateway, gateway-auth.ts for
+ * MediaMTX's authentication hook (registered when MediaMTX is the gateway).
  */
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -15,6 +16,8 @@ import { ExternalGateway } from './external.gateway.js';
 import { LiveService, type LiveCameras } from './live.service.js';
 import { liveRoutes } from './live.routes.js';
 import type { StreamGateway } from './gateway.js';
+import { MediamtxAuth, gatewayCredentialsOf } from './gateway-auth.js';
+import { mediamtxAuthRoutes } from './gateway-auth.routes.js';
 import type { CameraRoutes } from '../index.js';
 
 export { LiveService, LIVE_ACTIONS, type LiveCameras } from './live.service.js';
@@ -73,6 +76,15 @@ export function registerLive(app: App, deps: LiveDeps, gateway = gatewayFor(deps
     sessionMs: deps.video.sessionSeconds * 1000,
   });
   liveRoutes(live, gateway instanceof FfmpegGateway ? gateway : undefined)(app);
+  const g = deps.video.gateway;
+  if (g.kind === 'mediamtx') {
+    const auth = new MediamtxAuth({
+      db: deps.db,
+      clock: deps.clock,
+      gateway: gatewayCredentialsOf(g.apiUrl),
+    });
+    mediamtxAuthRoutes(auth)(app);
+  }
   // Sessions a server that died left open: closed at start and then every minute.
   const sweep = () =>
     void live.sweepLost().catch((err: unknown) => deps.log.error({ err }, 'live sweep failed'));

@@ -2,7 +2,8 @@
  * The record of live viewer sessions (camera_live_sessions): written at
  * start, renewal and end, and swept for sessions left open by a server that
  * died. Ending is a conditional UPDATE, so each session ends (and is audited)
- * once, whoever ends it.
+ * once, whoever ends it. Each row holds the SHA-256 of its token, which the
+ * MediaMTX authentication hook looks up (never the token itself).
  */
 import type { Queryable } from '../../core/db/db.js';
 import { sql } from '../../core/db/sql.js';
@@ -17,6 +18,8 @@ export interface SessionRecord {
   gateway: string;
   startedAt: Date;
   expiresAt: Date;
+  /** SHA-256 of the session's token (tokenHash()). */
+  tokenHash: string;
 }
 
 export interface EndedRow {
@@ -33,9 +36,21 @@ export interface EndedRow {
 export async function insertSession(db: Queryable, s: SessionRecord): Promise<void> {
   await db.query(sql`
     INSERT INTO camera_live_sessions (id, camera_id, actor_type, actor_id, actor_label, protocol,
-      quality, gateway, started_at, expires_at)
+      quality, gateway, started_at, expires_at, token_hash)
     VALUES (${s.id}, ${s.cameraId}, ${s.actor.type}, ${s.actor.id}, ${s.actor.label},
-      ${s.protocol}, ${s.quality}, ${s.gateway}, ${s.startedAt}, ${s.expiresAt})`);
+      ${s.protocol}, ${s.quality}, ${s.gateway}, ${s.startedAt}, ${s.expiresAt}, ${s.tokenHash})`);
+}
+
+/** The camera of the open, unexpired session with this token hash, if any (any process's). */
+export async function openSessionCamera(
+  db: Queryable,
+  tokenHash: string,
+  now: Date,
+): Promise<string | undefined> {
+  const [row] = await db.query<{ camera_id: string }>(sql`
+    SELECT camera_id FROM camera_live_sessions
+    WHERE token_hash = ${tokenHash} AND ended_at IS NULL AND expires_at > ${now}`);
+  return row?.camera_id;
 }
 
 export async function renewSession(db: Queryable, id: string, expiresAt: Date): Promise<void> {

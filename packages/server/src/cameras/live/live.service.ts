@@ -7,7 +7,7 @@
  * unavailable) and every end (with how long it lasted) is audited on the
  * camera. All viewers of a camera share one gateway stream.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveSession, LiveStartBody } from '@cityops/contracts';
 import type { Actor, Principal } from '../../core/auth/principal.js';
@@ -54,6 +54,11 @@ export interface LiveCameras {
 }
 
 export type EndReason = 'stopped' | 'expired' | 'stream-ended' | 'revoked' | 'shutdown' | 'lost';
+
+/** What the database keeps of a session token: its SHA-256, base64url. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
 
 /** How long after its expiry an open session counts as lost (its server died). */
 const LOST_AFTER_MS = 30_000;
@@ -169,6 +174,7 @@ export class LiveService {
       gateway: this.deps.gateway.kind,
       startedAt: session.startedAt,
       expiresAt: session.expiresAt,
+      tokenHash: tokenHash(session.token),
     });
     this.arm(session);
     this.byToken.set(session.token, session);
