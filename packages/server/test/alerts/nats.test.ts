@@ -6,95 +6,24 @@
  * Needs NATS with JetStream (CITYOPS_TEST_NATS_URL, default
  * nats://127.0.0.1:4222); skipped, visibly, when there is none.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect } from 'nats';
-import { describeEachDb, openTestDb, type TestDb } from '../support/db.js';
-import { ADMIN_PASSWORD, callerFor, type Caller } from '../support/app.js';
-import { systemActor } from '../../src/core/auth/principal.js';
-import { createLogger } from '../../src/core/logger.js';
+import { expect, it } from 'vitest';
+import { describeEachDb } from '../support/db.js';
+import type { Caller } from '../support/app.js';
+import { natsAvailable, useTwoNodesOnNats } from '../support/nats.js';
 import { sql } from '../../src/core/db/sql.js';
-import type { Db } from '../../src/core/db/db.js';
-import { NatsBus } from '../../src/bus/nats.js';
-import type { CityOps } from '../../src/main.js';
-import { login, startCityOps } from '../events/harness.js';
 import { buildAsset, buildDevice, ingest, pickWards } from '../events/factories.js';
 import { subscribe } from '../stream/sse.js';
 import { createRule, eventually, listAlerts } from './harness.js';
 
-const NATS_URL = process.env.CITYOPS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const natsUp = await connect({ servers: NATS_URL, timeout: 1000, maxReconnectAttempts: 0 })
-  .then(async (nc) => {
-    await nc.close();
-    return true;
-  })
-  .catch(() => false);
-if (!natsUp)
-  process.stdout.write(`\n[cityops] no NATS at ${NATS_URL}: the NATS alert tests are SKIPPED.\n`);
-
-const log = createLogger('silent');
+const natsUp = await natsAvailable('the NATS alert tests are');
 
 describeEachDb('alerts across two instances on NATS', (kind) => {
-  const suffix = randomBytes(4).toString('hex');
-  const stream = `CITYOPS_ALERTS_${suffix}`;
-  let testDb: TestDb;
-  let secondDb: Db | undefined;
-  const nodes: Array<{ cityops: CityOps; url: string; bus: NatsBus; admin: Caller }> = [];
-
-  beforeAll(async () => {
-    if (!natsUp) return;
-    testDb = await openTestDb(kind);
-    if (kind === 'postgres') {
-      const { openPostgres } = await import('../../src/core/db/postgres.js');
-      secondDb = await openPostgres({ url: testDb.url!, max: 5 });
-    }
-    const { cityops: setup } = await startCityOps(testDb.db);
-    await setup.people.users.create(systemActor, {
-      email: 'admin@alerts-nats.test',
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
-    await setup.close();
-    for (const [name, db] of [
-      ['A', testDb.db],
-      ['B', secondDb ?? testDb.db],
-    ] as const) {
-      const bus = await NatsBus.connect({
-        url: NATS_URL,
-        log,
-        stream,
-        subject: `cityops.alerts.${suffix}`,
-        name,
-      });
-      const { cityops, url } = await startCityOps(db, { listen: true, options: { bus } });
-      const token = await login(cityops, 'admin@alerts-nats.test', ADMIN_PASSWORD);
-      nodes.push({ cityops, url, bus, admin: callerFor(cityops, token) });
-    }
-  });
-
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.cityops.close();
-      await n.bus.close();
-    }
-    if (natsUp) {
-      const nc = await connect({ servers: NATS_URL });
-      const jsm = await nc.jetstreamManager();
-      await jsm.streams.delete(stream).catch(() => undefined);
-      await nc.close();
-    }
-    await secondDb?.close();
-    await testDb?.drop();
-  });
+  const { nodes } = useTwoNodesOnNats(kind, { up: natsUp, name: 'alerts' });
 
   it.skipIf(!natsUp)(
     'evaluates each event once across both and streams the alert to both',
     async () => {
-      const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+      const [a, b] = nodes();
       const [ward] = await pickWards(a.cityops.db, 1);
       const asset = await buildAsset(a.cityops.db, { ward: ward! });
       const device = await buildDevice(a.admin, asset.id);

@@ -7,39 +7,18 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from 'nats';
-import type { StoredEvent } from '@cityops/contracts';
 import { createLogger } from '../../src/core/logger.js';
 import { loadConfig } from '../../src/core/config.js';
 import { NatsBus, natsNames } from '../../src/bus/nats.js';
+import { NATS_URL, natsAvailable } from '../support/nats.js';
+import { storedEvent } from '../events/factories.js';
 
-const NATS_URL = process.env.CITYOPS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const natsUp = await connect({ servers: NATS_URL, timeout: 1000, maxReconnectAttempts: 0 })
-  .then(async (nc) => {
-    await nc.close();
-    return true;
-  })
-  .catch(() => false);
-if (!natsUp) {
-  process.stdout.write(`\n[cityops] no NATS at ${NATS_URL}: the NATS prefix tests are SKIPPED.\n`);
-}
+const natsUp = await natsAvailable('the NATS prefix tests are');
 
 const log = createLogger('silent');
 
-const event = (seq: number, type: string): StoredEvent => ({
-  seq,
-  id: `0190f5a0-0000-7000-8000-${String(seq).padStart(12, '0')}`,
-  type,
-  source: 'system',
-  assetId: null,
-  deviceId: null,
-  deviceEventId: null,
-  observedAt: '2026-01-01T00:00:00.000Z',
-  receivedAt: '2026-01-01T00:00:00.000Z',
-  data: {},
-  adminUnit: null,
-  agencyCode: null,
-  assetType: null,
-});
+const event = (seq: number, type: string) =>
+  storedEvent(seq, { type, id: `0190f5a0-0000-7000-8000-${String(seq).padStart(12, '0')}` });
 
 describe('NATS names of a deployment', () => {
   it('keeps the names of the default prefix', () => {

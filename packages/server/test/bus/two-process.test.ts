@@ -21,18 +21,13 @@ import { describe, expect, it } from 'vitest';
 import { connect } from 'nats';
 import { sql } from '../../src/core/db/sql.js';
 import { openTestDb, postgresEnabled } from '../support/db.js';
+import { NATS_URL, natsAvailable } from '../support/nats.js';
 import { buildAsset } from '../assets/factories.js';
 import { freePort } from '../mqtt/harness.js';
 import { serveChild, type Served } from '../mqtt/serve.js';
 import { subscribe, type SseConnection, type SseEvent } from '../stream/sse.js';
 
-const NATS_URL = process.env.CITYOPS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const natsUp = await connect({ servers: NATS_URL, timeout: 1000, maxReconnectAttempts: 0 })
-  .then(async (nc) => {
-    await nc.close();
-    return true;
-  })
-  .catch(() => false);
+const natsUp = await natsAvailable();
 const pgUp = postgresEnabled();
 const skipped = !natsUp
   ? `no NATS at ${NATS_URL}`

@@ -1,9 +1,11 @@
 /**
  * Factories for the event tests: assets inserted with plain SQL (placed in
- * their ward by admin_unit_at), devices through the API, and ingest calls.
+ * their ward by admin_unit_at), devices through the API, ingest calls, and
+ * stored events as a bus or the stream hub hands them on.
  */
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import type { StoredEvent } from '@cityops/contracts';
 import type { Db } from '../../src/core/db/db.js';
 import { sql } from '../../src/core/db/sql.js';
 import { newId } from '../../src/core/ids.js';
@@ -99,4 +101,24 @@ export async function countEvents(db: Db): Promise<number> {
 export function metricValue(text: string, name: string, labels: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(' ').pop()) : 0;
+}
+
+/** A stored event of a system source with no asset or device; `fields` sets the rest. */
+export function storedEvent(seq: number, fields: Partial<StoredEvent> = {}): StoredEvent {
+  return {
+    seq,
+    id: '0190f5a0-0000-7000-8000-000000000000',
+    type: 'test',
+    source: 'system',
+    assetId: null,
+    deviceId: null,
+    deviceEventId: null,
+    observedAt: '2026-01-01T00:00:00.000Z',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    data: {},
+    adminUnit: null,
+    agencyCode: null,
+    assetType: null,
+    ...fields,
+  };
 }

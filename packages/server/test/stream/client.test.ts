@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { SseClient, frameOf } from '../../src/stream/client.js';
+import { storedEvent } from '../events/factories.js';
 
 /** A socket that takes writes but never sends them (a client that stopped reading) until told. */
 function socket() {
@@ -92,21 +93,7 @@ it('skips live events the replay already sent, in order', () => {
 });
 
 it('frames alert.* events as `event: alert`, the others as `event: event`', () => {
-  const e = {
-    seq: 7,
-    id: '0190f5a0-0000-7000-8000-000000000000',
-    type: 'alert.opened',
-    source: 'rule',
-    assetId: null,
-    deviceId: null,
-    deviceEventId: null,
-    observedAt: '2026-01-01T00:00:00.000Z',
-    receivedAt: '2026-01-01T00:00:00.000Z',
-    data: {},
-    adminUnit: null,
-    agencyCode: null,
-    assetType: null,
-  };
+  const e = storedEvent(7, { type: 'alert.opened', source: 'rule' });
   expect(frameOf(e)).toMatch(/^id: 7\nevent: alert\ndata: \{.*\}\n\n$/);
   expect(frameOf({ ...e, type: 'fire.alarm' })).toMatch(/^id: 7\nevent: event\n/);
 });

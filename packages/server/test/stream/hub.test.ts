@@ -12,26 +12,11 @@ import { Metrics } from '../../src/core/metrics.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { EventsService } from '../../src/events/events.service.js';
 import { StreamHub } from '../../src/stream/hub.js';
+import { storedEvent } from '../events/factories.js';
 
 const log = createLogger('silent');
 
-function event(seq: number): StoredEvent {
-  return {
-    seq,
-    id: '0190f5a0-0000-7000-8000-000000000000',
-    type: 'hub.test',
-    source: 'system',
-    assetId: null,
-    deviceId: null,
-    deviceEventId: null,
-    observedAt: '2026-01-01T00:00:00.000Z',
-    receivedAt: '2026-01-01T00:00:00.000Z',
-    data: {},
-    adminUnit: null,
-    agencyCode: null,
-    assetType: null,
-  };
-}
+const event = (seq: number) => storedEvent(seq, { type: 'hub.test' });
 
 /** A store holding seqs 1..last, as the events service answers them. */
 function fakeStore(last: () => number) {
