@@ -9,7 +9,7 @@ import { IngestPipeline, type IngestOptions } from './pipeline.js';
 import { ingestRoutes } from './ingest.routes.js';
 
 export type { IngestOptions, RejectReason } from './pipeline.js';
-export { DeviceRateLimitedError, IngestPipeline } from './pipeline.js';
+export { DeviceRateLimitedError, IngestPipeline, rejectReasonOf } from './pipeline.js';
 
 export function ingestModule(
   ctx: CoreContext,

@@ -55,7 +55,8 @@ export const INGEST_DEFAULTS = {
   maxPayloadBytes: 4 * 1024 * 1024,
 } as const;
 
-function reasonOf(err: unknown): RejectReason {
+/** The reason a refusal is counted under, from the error the pipeline refused with. */
+export function rejectReasonOf(err: unknown): RejectReason {
   if (!(err instanceof AppError)) return 'error';
   switch (err.problem) {
     case 'malformed':
@@ -202,11 +203,11 @@ export class IngestPipeline {
    */
   countRefusal(err: unknown, as: AppError): void {
     if (typeof err === 'object' && err !== null && this.counted.has(err)) return;
-    this.rejected.inc({ reason: reasonOf(as) });
+    this.rejected.inc({ reason: rejectReasonOf(as) });
   }
 
   private refuse(deviceId: string, err: unknown): unknown {
-    const reason = reasonOf(err);
+    const reason = rejectReasonOf(err);
     this.rejected.inc({ reason });
     if (typeof err === 'object' && err !== null) this.counted.add(err);
     const detail = err instanceof AppError ? err.detail : String(err);

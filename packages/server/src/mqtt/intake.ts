@@ -3,8 +3,7 @@
  * HTTP ingest uses), turned into a verdict the broker side acts on: stored, a
  * repeat, or refused with a reason that says whether resending could help.
  */
-import { AppError } from '../core/errors.js';
-import type { IngestPipeline, RejectReason } from '../ingest/index.js';
+import { rejectReasonOf, type IngestPipeline, type RejectReason } from '../ingest/index.js';
 
 /** Why a message was refused: the pipeline's reasons, and the MQTT edge's own. */
 export type Refusal = RejectReason | 'forbidden_topic' | 'packet_too_large';
@@ -23,28 +22,9 @@ export type Verdict =
     };
 
 function reasonOf(err: unknown): Refusal {
-  if (!(err instanceof AppError)) return 'error';
-  switch (err.problem) {
-    case 'malformed':
-    case 'unsupported-media-type':
-      return 'malformed';
-    case 'validation':
-      return 'invalid';
-    case 'payload-too-large':
-      return 'too_large';
-    case 'unauthorized':
-    case 'forbidden':
-      // The pipeline refuses a device that is unknown or disabled now.
-      return 'unknown_device';
-    case 'rate-limited':
-      return 'rate_limited';
-    case 'unavailable':
-      return 'busy';
-    case 'not-found':
-    case 'conflict':
-    case 'internal':
-      return 'error';
-  }
+  const reason = rejectReasonOf(err);
+  // The pipeline refuses a device that is unknown or disabled now as unauthorized.
+  return reason === 'unauthorized' ? 'unknown_device' : reason;
 }
 
 export function isTransient(reason: Refusal): boolean {
