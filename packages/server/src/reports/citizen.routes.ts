@@ -154,9 +154,12 @@ export function citizenRoutes(
         const replay = async () => {
           const made = key && (await follows.keyed(key, citizen?.id ?? null, fingerprint));
           if (!made) return undefined;
-          const token = citizen
-            ? null
-            : await citizens.reissueAnonymous(made.citizenId, auditActor);
+          // An anonymous retry gets a new follow token, unless the report has been claimed into
+          // a phone account since: a token of that account is given only by signing in.
+          const token =
+            citizen || !made.anonymous
+              ? null
+              : await citizens.reissueAnonymous(made.citizenId, auditActor);
           return reply
             .status(201)
             .header('idempotent-replayed', 'true')

@@ -39,6 +39,11 @@ export interface KeyedSubmission {
   citizenId: string;
 }
 
+export interface KeyedReport extends KeyedSubmission {
+  /** The report's citizen is still anonymous (not claimed into a phone account since). */
+  anonymous: boolean;
+}
+
 export class ReportFollows {
   constructor(private readonly d: FollowDeps) {}
 
@@ -179,15 +184,17 @@ export class ReportFollows {
     key: string,
     citizenId: string | null,
     fingerprint: string,
-  ): Promise<KeyedSubmission | undefined> {
+  ): Promise<KeyedReport | undefined> {
     const since = new Date(this.d.clock.now().getTime() - IDEMPOTENCY_DAYS * 86_400_000);
     const [row] = await this.d.db.query<{
       report_id: number;
       citizen_id: string;
       fingerprint: string;
+      anonymous: boolean;
     }>(sql`
-      SELECT report_id, citizen_id, fingerprint FROM citizen_submission_keys
-      WHERE key_hash = ${ReportFollows.hash(key, citizenId)} AND created_at > ${since}`);
+      SELECT k.report_id, k.citizen_id, k.fingerprint, c.phone IS NULL AS anonymous
+      FROM citizen_submission_keys k JOIN citizens c ON c.id = k.citizen_id
+      WHERE k.key_hash = ${ReportFollows.hash(key, citizenId)} AND k.created_at > ${since}`);
     if (!row) return undefined;
     if (row.fingerprint !== fingerprint) {
       throw new ConflictError(
@@ -195,7 +202,7 @@ export class ReportFollows {
         [{ path: 'Idempotency-Key', message: 'already used for a different report' }],
       );
     }
-    return { reportId: row.report_id, citizenId: row.citizen_id };
+    return { reportId: row.report_id, citizenId: row.citizen_id, anonymous: row.anonymous };
   }
 
   /** Remembers a key with the report it made, in the submission's transaction. */

@@ -182,6 +182,26 @@ describeEachDb('reports: following, claiming, idempotent submissions', (kind) =>
     expect(await mineIds(t().as(b.followToken))).toEqual([a.report.id]);
   });
 
+  it('gives no token of an account to an anonymous retry of a report claimed into it', async () => {
+    const key = crypto.randomUUID();
+    const first = await send(t().anonymous, key);
+    const made = first.json<{ report: { id: string }; followToken: string }>();
+    const account = await signIn('0988888888');
+    expect(
+      (await account.post('/api/v1/citizen/claim', { followTokens: [made.followToken] }))
+        .statusCode,
+    ).toBe(200);
+    const again = await send(t().anonymous, key);
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const b = again.json<{ report: { id: string }; followToken: string | null }>();
+    expect(b).toMatchObject({ report: { id: made.report.id }, followToken: null });
+    const sessions = await t().cityops.db.query<{ n: number }>(sql`
+      SELECT count(*)::int AS n FROM citizen_sessions s JOIN citizens c ON c.id = s.citizen_id
+      WHERE c.phone = '+84988888888'`);
+    expect(sessions[0]!.n).toBe(1);
+  });
+
   it("shows the owner their own photos before verification, and nobody else's", async () => {
     const citizen = await signIn('0966666666');
     const { payload, headers } = multipartBody({
