@@ -154,9 +154,13 @@ describeEachDb('camera live view', (kind) => {
       'expiry',
     );
     expect((await t().anonymous.get(la.url)).statusCode).toBe(200);
-    const expired = (await auditOf(camera.id)).find(
-      (e) => e.action === 'camera.live.ended' && e.after?.reason === 'expired',
-    );
+    // The session's end is audited by the expiry sweep, just after its stream stops being served.
+    const endedByExpiry = async () =>
+      (await auditOf(camera.id)).find(
+        (e) => e.action === 'camera.live.ended' && e.after?.reason === 'expired',
+      );
+    await waitFor(async () => (await endedByExpiry()) !== undefined, 10_000, 'expiry audited');
+    const expired = await endedByExpiry();
     expect(expired?.actorId).toBe(b.id);
     expect(expired?.after?.durationSeconds).toBeGreaterThanOrEqual(9);
     expect((await a.delete(la.sessionUrl)).statusCode).toBe(204);
