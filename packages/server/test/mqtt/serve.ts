@@ -1,12 +1,21 @@
 /**
  * `cityops serve` in a child process for the crash tests: started on given
  * settings, ready when /readyz says so, stopped with SIGTERM or killed with
- * SIGKILL; and devices created through its HTTP API.
+ * SIGKILL; devices created through its HTTP API; and a crash run, such a
+ * server on a database of its own with devices streaming to it, and what it
+ * stored read back once it has stopped.
  */
+import fs from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
-import { startCli, waitForOutput } from '../support/cli.js';
+import { sql } from '../../src/core/db/sql.js';
+import { openDatabase } from '../../src/core/db/open.js';
+import type { Db } from '../../src/core/db/db.js';
+import { eventsTopic } from '../../src/mqtt/topics.js';
+import { startCli, templateDataDir, waitForOutput } from '../support/cli.js';
+import { openTestDb, type DbKind } from '../support/db.js';
 import { buildAsset } from '../assets/factories.js';
-import { until } from './harness.js';
+import { freePort, until } from './harness.js';
+import { DeviceStream, type StreamOptions } from './publisher.js';
 
 const ADMIN = { email: 'crash.admin@test.local', password: 'crash-admin-password' };
 
@@ -62,12 +71,9 @@ async function call<T>(url: string, token: string | null, method: string, body?:
 }
 
 /** Sensors with one device each, made through the API as the first administrator. */
-export async function createDevices(
-  base: string,
-  n: number,
-): Promise<Array<{ id: string; key: string; assetId: string }>> {
+export async function createDevices(base: string, n: number): Promise<Device[]> {
   const token = await signIn(base);
-  const devices: Array<{ id: string; key: string; assetId: string }> = [];
+  const devices: Device[] = [];
   for (let i = 0; i < n; i++) {
     const asset = await call<{ id: string }>(`${base}/api/v1/assets`, token, 'POST', buildAsset());
     const device = await call<{ id: string; key: string }>(
@@ -106,4 +112,103 @@ export async function countEvents(base: string, assetIds: string[]): Promise<num
     n += page.items.length;
   }
   return n;
+}
+
+export interface Device {
+  id: string;
+  key: string;
+  assetId: string;
+}
+
+export interface CrashRun {
+  /** The settings the server runs on (the same after a restart). */
+  env: Record<string, string>;
+  devices: Device[];
+  /** One per device, in the same order. */
+  streams: DeviceStream[];
+  /** The server running now. */
+  server(): Served;
+  /** SIGKILL the server. */
+  kill(): void;
+  /** Start the server again on the same settings and data. */
+  restart(): Promise<void>;
+  /** Stop the server with SIGTERM and wait for its exit. */
+  stop(): Promise<void>;
+  /**
+   * Once stopped: for each device (in order), the ids of its events stored
+   * from MQTT, and the device events stored more than once.
+   */
+  stored(): Promise<{ perDevice: Array<Set<string>>; repeated: unknown[] }>;
+}
+
+/**
+ * `cityops serve` on a data folder of its own (and on a PostgreSQL database of
+ * its own for 'postgres'), with `env` added to its settings, and `devices`
+ * devices each streaming its events with `stream`; `body` runs on them. After
+ * it, all stopped and removed.
+ */
+export async function withCrashRun(
+  kind: DbKind,
+  opts: {
+    env: Record<string, string>;
+    devices: number;
+    stream: (device: Device) => Omit<StreamOptions, 'topic' | 'prefix'>;
+  },
+  body: (run: CrashRun) => Promise<void>,
+): Promise<void> {
+  const testDb = kind === 'postgres' ? await openTestDb('postgres') : undefined;
+  const dataDir = await templateDataDir();
+  const env: Record<string, string> = {
+    CITYOPS_DATA_DIR: dataDir,
+    CITYOPS_PORT: String(await freePort()),
+    ...opts.env,
+    ...(testDb?.url ? { CITYOPS_DATABASE_URL: testDb.url } : {}),
+  };
+  let server: Served | undefined;
+  const streams: DeviceStream[] = [];
+  try {
+    server = await serveChild(env);
+    const devices = await createDevices(server.url, opts.devices);
+    for (const [i, d] of devices.entries()) {
+      streams.push(
+        new DeviceStream({ ...opts.stream(d), topic: eventsTopic(d.id), prefix: `d${i}` }),
+      );
+    }
+    await body({
+      env,
+      devices,
+      streams,
+      server: () => server!,
+      kill: () => server!.kill(),
+      async restart() {
+        server = await serveChild(env);
+      },
+      async stop() {
+        await server!.stop();
+        server = undefined;
+      },
+      async stored() {
+        const db: Db = testDb?.db ?? (await openDatabase({ dataDir, databaseUrl: undefined }));
+        try {
+          const repeated = await db.query(sql`
+            SELECT device_id, device_event_id, count(*) AS n FROM events
+            WHERE source = 'mqtt' GROUP BY device_id, device_event_id HAVING count(*) > 1`);
+          const rows = await db.query<{ device_id: string; device_event_id: string }>(
+            sql`SELECT device_id, device_event_id FROM events WHERE source = 'mqtt'`,
+          );
+          const perDevice = devices.map(
+            (d) => new Set(rows.filter((r) => r.device_id === d.id).map((r) => r.device_event_id)),
+          );
+          return { perDevice, repeated };
+        } finally {
+          if (!testDb) await db.close();
+        }
+      },
+    });
+  } finally {
+    server?.kill();
+    await Promise.all(streams.map((s) => s.close()));
+    await testDb?.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
 }
