@@ -591,6 +591,14 @@ export const reportExportLinkRequestSchema = reportStatsQuerySchema.extend({
 });
 export type ReportExportLinkRequest = z.input<typeof reportExportLinkRequestSchema>;
 
+/** A signed link to the staff queue under a filter (the list's own filters and order), as CSV. */
+export const reportListExportRequestSchema = reportFilterSchema.extend({
+  sort: reportListSortSchema.default('newest'),
+  lang: z.enum(['vi', 'en', 'both']).default('both'),
+  format: z.literal('csv'),
+});
+export type ReportListExportRequest = z.input<typeof reportListExportRequestSchema>;
+
 /** The link (same origin, no token needed) and when it stops working. */
 export const reportExportLinkSchema = z.object({ url: z.string(), expiresAt: z.string() });
 export type ReportExportLink = z.infer<typeof reportExportLinkSchema>;

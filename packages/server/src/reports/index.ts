@@ -31,6 +31,7 @@ import { loadSecretKey } from '../core/auth/secret-box.js';
 import { reportsRoutes } from './reports.routes.js';
 import { citizenRoutes } from './citizen.routes.js';
 import { statsRoutes } from './stats.routes.js';
+import { listExportRoutes } from './list-export.routes.js';
 import { HttpSmsSender, type SmsSender } from './sms.js';
 import type { ReportsModuleParts } from './parts.js';
 
@@ -146,6 +147,7 @@ export function reportsModule(ctx: CoreContext, deps: ReportsDeps, opts: Reports
     routes: (app) => {
       categoriesRoutes(categories)(app);
       statsRoutes(stats, exportLinks, clock)(app);
+      listExportRoutes(queries, exportLinks, clock, config.timezone)(app);
       reportsRoutes(parts)(app);
       citizenRoutes(parts, deps.geo)(app);
       pushRoutes(

@@ -12,6 +12,7 @@
  * console error.
  */
 import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Page as ListPage, Report, ReportDetail } from '@cityops/contracts';
@@ -373,6 +374,19 @@ describe('the queue of the back office', () => {
     await expect.poll(() => shownIds(page)).toEqual([ids.overdue]);
     expect(await page.getByTestId('sort').inputValue()).toBe('deadline');
     expect(await page.getByTestId('filter-overdue').isChecked()).toBe(true);
+    // The list under this filter downloads as CSV through a signed link.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-csv').click(),
+    ]);
+    expect(download.url()).toMatch(/\/api\/v1\/reports\/export\.csv\?link=[\w-]+\.[\w-]+$/);
+    expect(download.suggestedFilename()).toMatch(/^reports-\d{4}-\d{2}-\d{2}\.csv$/);
+    const exported: string[][] = parse(fs.readFileSync(await download.path(), 'utf8'), {
+      bom: true,
+    });
+    expect(exported[0]!.slice(0, 2)).toEqual(['Số', 'Trạng thái']);
+    expect(exported.slice(1).map((r) => r[0])).toEqual([ids.overdue]);
+    expect(exported[1]).toContain('có');
     const colleague = await env.browser.newContext({ timezoneId: 'Asia/Ho_Chi_Minh' });
     try {
       const w = await watchedPage(colleague);

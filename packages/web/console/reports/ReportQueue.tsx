@@ -6,7 +6,12 @@
  * a view can be reloaded or shared, and they survive a visit to a report.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { Report, ReportListSort, ReportStatus } from '@cityops/contracts';
+import type {
+  Report,
+  ReportListExportRequest,
+  ReportListSort,
+  ReportStatus,
+} from '@cityops/contracts';
 import { useResource } from '../../ui/api/use-resource';
 import { Empty, ErrorState, Loading } from '../../ui/components/states';
 import { todayIn } from '../../ui/i18n/format';
@@ -17,6 +22,8 @@ import { Pager, useCursorPager } from '../components/Pager';
 import { useDebounced } from '../components/useDebounced';
 import { useT } from '../i18n';
 import { reportsApi } from './api';
+import { download } from './download';
+import { ApiError } from '../../ui/api/errors';
 import { useLookups } from './lookups';
 import { CategoryIcon } from '../../ui/reports/icons';
 
@@ -77,6 +84,23 @@ export function searchOf(f: Filters): string {
   return s ? `?${s}` : '';
 }
 
+/** The list's query (filters and order) for the filters, with the search text as debounced. */
+function listQueryOf(f: Filters, q: string): Omit<ReportListExportRequest, 'format' | 'lang'> {
+  return {
+    ...(f.status === 'open'
+      ? { status: openStatuses.join(',') }
+      : f.status
+        ? { status: f.status }
+        : {}),
+    ...(f.category ? { category: f.category } : {}),
+    ...(f.unit ? { unit: f.unit } : {}),
+    ...(f.agency ? { agency: f.agency } : {}),
+    ...(f.overdue ? { overdue: 'true' as const } : {}),
+    ...(q ? { q } : {}),
+    ...(f.sort === 'deadline' ? { sort: f.sort } : {}),
+  };
+}
+
 /** The queue's query string as last shown in this page load. */
 let remembered: string | null = null;
 
@@ -126,7 +150,7 @@ function KeptCode(props: { value: string; known: ReadonlyArray<{ code: string }>
 }
 
 export function ReportQueue() {
-  const { t, fmt, pick } = useT();
+  const { t, fmt, pick, locale } = useT();
   const lookups = useLookups();
   const [filters, setFiltersState] = useState<Filters>(() =>
     filtersFrom(window.location.search || (remembered ?? '')),
@@ -149,26 +173,28 @@ export function ReportQueue() {
   ].join('|');
   const pager = useCursorPager(filterKey);
 
+  const query = listQueryOf(filters, q);
   const list = useResource(`${filterKey}|${pager.cursor ?? ''}`, (signal) =>
     reportsApi.list(
-      {
-        limit: PAGE_SIZE,
-        ...(filters.status === 'open'
-          ? { status: openStatuses.join(',') }
-          : filters.status
-            ? { status: filters.status }
-            : {}),
-        ...(filters.category ? { category: filters.category } : {}),
-        ...(filters.unit ? { unit: filters.unit } : {}),
-        ...(filters.agency ? { agency: filters.agency } : {}),
-        ...(filters.overdue ? { overdue: 'true' } : {}),
-        ...(q ? { q } : {}),
-        ...(filters.sort === 'deadline' ? { sort: filters.sort } : {}),
-        ...(pager.cursor ? { cursor: pager.cursor } : {}),
-      },
+      { ...query, limit: PAGE_SIZE, ...(pager.cursor ? { cursor: pager.cursor } : {}) },
       signal,
     ),
   );
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      download((await reportsApi.listExportLink({ ...query, lang: locale, format: 'csv' })).url);
+    } catch (err) {
+      setExportError(err);
+    } finally {
+      setExporting(false);
+    }
+  };
+  const tooMany =
+    exportError instanceof ApiError && exportError.fieldErrors.some((f) => f.path === 'filter');
 
   const units = useMemo(
     () => new Map(lookups.communes.map((u) => [u.code, u])),
@@ -275,6 +301,25 @@ export function ReportQueue() {
         </label>
       </form>
       {filters.sort === 'deadline' && <p className="muted small">{t('rep.sortNote')}</p>}
+      <div className="download-group" role="group" aria-label={t('rep.export')}>
+        <button
+          type="button"
+          className="button"
+          disabled={exporting}
+          onClick={() => void exportCsv()}
+          data-testid="export-csv"
+        >
+          ⤓ {t('rep.exportCsv')}
+        </button>
+        <span className="muted small">{t('rep.exportNote')}</span>
+      </div>
+      {tooMany ? (
+        <p className="form-error" role="alert" data-testid="export-too-many">
+          {t('rep.exportTooMany')}
+        </p>
+      ) : (
+        exportError !== null && <ErrorState error={exportError} compact />
+      )}
 
       {list.state === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.state === 'loading' && items.length === 0 && <Loading />}

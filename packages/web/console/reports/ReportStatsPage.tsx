@@ -11,16 +11,7 @@ import { ErrorState, Loading } from '../../ui/components/states';
 import { todayIn } from '../../ui/i18n/format';
 import { useT } from '../i18n';
 import { reportsApi, type StatsQuery } from './api';
-
-/** Follows a link as a download (the server names the file). */
-function download(url: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = '';
-  document.body.append(a);
-  a.click();
-  a.remove();
-}
+import { download } from './download';
 
 export default function ReportStatsPage() {
   const { t, fmt, pick, locale, timeZone } = useT();

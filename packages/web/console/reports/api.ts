@@ -14,6 +14,7 @@ import type {
   ReportExportFormat,
   ReportExportLink,
   ReportExportLinkRequest,
+  ReportListExportRequest,
   ReportListSort,
   ReportStats,
   Reporter,
@@ -89,6 +90,9 @@ export const reportsApi = {
       ...query,
       format,
     } satisfies ReportExportLinkRequest),
+  /** A signed, expiring link to the list under a filter as CSV (a plain link, as above). */
+  listExportLink: (body: ReportListExportRequest) =>
+    client.post<ReportExportLink>('/api/v1/reports/export-links', body),
   /** A photo of a report (staff photos need the token, so <img> cannot fetch them itself). */
   photo: (url: string, signal?: AbortSignal) => authedBlob(url, signal),
 };

@@ -23,6 +23,10 @@ const backOffice = defineMessages(
     'rep.sortDeadline': 'Hạn sớm nhất trước',
     'rep.sortNote':
       'Hạn xử lý sớm nhất trước (phản ánh quá hạn ở đầu danh sách), trên mọi trang. Địa chỉ trang giữ bộ lọc, có thể gửi cho người khác.',
+    'rep.export': 'Tải danh sách',
+    'rep.exportCsv': 'Tải danh sách (CSV)',
+    'rep.exportNote': 'Theo bộ lọc và thứ tự đang chọn; tối đa 5.000 phản ánh.',
+    'rep.exportTooMany': 'Quá 5.000 phản ánh khớp bộ lọc: hãy thu hẹp bộ lọc rồi tải lại.',
     'rep.col.id': 'Số',
     'rep.col.category': 'Loại',
     'rep.col.description': 'Nội dung',
@@ -177,6 +181,10 @@ const backOffice = defineMessages(
     'rep.sortDeadline': 'Earliest deadline first',
     'rep.sortNote':
       'Earliest deadline first (the overdue on top), across all pages. The page address keeps the filters and can be shared.',
+    'rep.export': 'Download the list',
+    'rep.exportCsv': 'Download the list (CSV)',
+    'rep.exportNote': 'With the filters and order chosen; at most 5,000 reports.',
+    'rep.exportTooMany': 'More than 5,000 reports match: narrow the filters and download again.',
     'rep.col.id': 'No.',
     'rep.col.category': 'Kind',
     'rep.col.description': 'Description',
