@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -34,6 +35,21 @@ export async function watchedPage(context: BrowserContext): Promise<WatchedPage>
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   return { page, errors };
+}
+
+/**
+ * Inside a suite: one watched page for its tests, in the browser context that
+ * `open` answers before them; the context is closed after them.
+ */
+export function useWatchedPage(open: () => Promise<BrowserContext>): WatchedPage {
+  const w = { errors: [] as string[] } as WatchedPage;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    context = await open();
+    Object.assign(w, await watchedPage(context));
+  });
+  afterAll(async () => context?.close());
+  return w;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -9,17 +9,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createCityOps, type CityOps } from '../../src/main.js';
+import type { CityOps } from '../../src/main.js';
 import { systemActor } from '../../src/core/auth/principal.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { testConfig } from '../support/app.js';
 import {
   startRtspServer,
   type RtspServer,
   type RtspServerOptions,
 } from '../support/rtsp-server.js';
-import { launchBrowser } from './browser.js';
-import { ensureWebBuild } from './web-build.js';
+import { startConsoleApp, type ConsoleApp } from './console-app.js';
 
 export interface CameraConsole {
   cityops: CityOps;
@@ -43,51 +40,34 @@ export async function startCameraConsole(opts: {
   operator: { email: string; password: string };
   rtsp?: RtspServerOptions;
 }): Promise<CameraConsole> {
-  ensureWebBuild();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `cityops-${opts.name}-`));
   let cam: RtspServer | undefined;
-  let testDb: TestDb | undefined;
-  let cityops: CityOps | undefined;
-  let browser: Browser | undefined;
+  let app: ConsoleApp | undefined;
   const close = async () => {
-    await browser?.close();
-    await cityops?.close();
-    await testDb?.drop();
+    await app?.close();
     await cam?.close();
     await fs.rm(dataDir, { recursive: true, force: true });
   };
   try {
     cam = await startRtspServer(opts.rtsp ?? {});
-    testDb = await openTestDb('pglite');
-    const app = await createCityOps({
-      config: testConfig({
-        CITYOPS_PORT: '0',
+    const started = await startConsoleApp({
+      env: {
         CITYOPS_DATA_DIR: dataDir,
         CITYOPS_VIDEO_IDLE_SECONDS: '0',
         CITYOPS_CAMERA_PROBE_SECONDS: '0',
-      }),
-      db: testDb.db,
-      log: false,
+      },
+      users: [{ ...opts.operator, name: 'Operator', role: 'operator' }],
     });
-    cityops = app;
-    await app.people.users.create(systemActor, {
-      ...opts.operator,
-      name: 'Operator',
-      role: 'operator',
-      units: [],
-      agencies: [],
-      locale: 'vi',
-    });
-    const base = (await app.listen()).replace('[::1]', '127.0.0.1');
-    browser = await launchBrowser();
+    app = started;
+    const { cityops, base, browser } = started;
     return {
-      cityops: app,
+      cityops,
       base,
       browser,
       cam,
       addCamera: async (c) =>
         (
-          await app.assets.service.create(
+          await cityops.assets.service.create(
             systemActor,
             {
               type: 'camera',
@@ -99,12 +79,7 @@ export async function startCameraConsole(opts: {
             { all: true },
           )
         ).id,
-      signIn: async (page) => {
-        await page.goto(`${base}/`);
-        await page.getByLabel('Email').fill(opts.operator.email);
-        await page.getByLabel('Mật khẩu').fill(opts.operator.password);
-        await page.getByRole('button', { name: 'Đăng nhập' }).click();
-      },
+      signIn: (page) => started.signIn(page, opts.operator),
       close,
     };
   } catch (err) {

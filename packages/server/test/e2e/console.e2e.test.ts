@@ -5,13 +5,15 @@
  * app. Every page fails its test on any browser console error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createCityOps, type CityOps } from '../../src/main.js';
-import { systemActor } from '../../src/core/auth/principal.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { testConfig } from '../support/app.js';
-import { launchBrowser, screenshot, watchedPage, type WatchedPage } from './browser.js';
-import { ensureWebBuild } from './web-build.js';
+import type { Browser, Page } from 'playwright-core';
+import { screenshot, useWatchedPage, watchedPage } from './browser.js';
+import {
+  expectNoConsoleErrors,
+  startConsoleApp,
+  waitForMap,
+  type ConsoleApp,
+  type MapProbe,
+} from './console-app.js';
 
 const ADMIN = { email: 'admin@e2e.local', password: 'admin-password-e2e' };
 const VIEWER = { email: 'viewer@e2e.local', password: 'viewer-password-e2e' };
@@ -21,82 +23,24 @@ const CAMERA = {
   at: [105.8425, 21.5942],
 };
 
-/** What the tests read of the console's MapLibre map (window.__cityopsMap). */
-interface MapProbe {
-  getSource(id: string): unknown;
-  isSourceLoaded(id: string): boolean;
-  querySourceFeatures(id: string): unknown[];
-  queryRenderedFeatures(options: { layers: string[] }): unknown[];
-  jumpTo(options: { center: number[]; zoom: number }): void;
-  once(event: string, listener: () => void): void;
-  project(lngLat: number[]): { x: number; y: number };
-  getCanvas(): {
-    getBoundingClientRect(): { left: number; top: number; width: number; height: number };
-  };
-}
-
-let testDb: TestDb;
-let cityops: CityOps;
+let app: ConsoleApp;
 let base: string;
 let browser: Browser;
 
-/** Fails the test when the page logged errors other than the expected ones. */
-function expectNoConsoleErrors(w: WatchedPage, expected: RegExp[] = []): void {
-  expect(w.errors.filter((e) => !expected.some((re) => re.test(e)))).toEqual([]);
-}
-
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Mật khẩu').fill(who.password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-}
-
-async function waitForBoundaries(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const m = (globalThis as unknown as { __cityopsMap?: MapProbe }).__cityopsMap;
-      return (
-        !!m &&
-        !!m.getSource('admin-units') &&
-        m.isSourceLoaded('admin-units') &&
-        m.querySourceFeatures('admin-units').length > 0
-      );
-    },
-    undefined,
-    { timeout: 20_000 },
-  );
+function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+  return app.signIn(page, who);
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
-  testDb = await openTestDb('pglite');
-  cityops = await createCityOps({
-    config: testConfig({ CITYOPS_PORT: '0' }),
-    db: testDb.db,
-    log: false,
+  app = await startConsoleApp({
+    users: [
+      { ...ADMIN, name: 'Quản trị E2E', role: 'administrator' },
+      { ...VIEWER, name: 'Người xem E2E', role: 'viewer' },
+    ],
   });
-  for (const [who, role] of [
-    [ADMIN, 'administrator'],
-    [VIEWER, 'viewer'],
-  ] as const) {
-    await cityops.people.users.create(systemActor, {
-      ...who,
-      name: role === 'administrator' ? 'Quản trị E2E' : 'Người xem E2E',
-      role,
-      units: [],
-      agencies: [],
-      locale: 'vi',
-    });
-  }
-  base = await cityops.listen();
+  ({ base, browser } = app);
 
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const { token } = (await login.json()) as { token: string };
+  const token = await app.token(ADMIN);
   const created = await fetch(`${base}/api/v1/assets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -109,29 +53,15 @@ beforeAll(async () => {
     }),
   });
   expect(created.status).toBe(201);
-
-  browser = await launchBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await cityops?.close();
-  await testDb?.drop();
-});
+afterAll(async () => app?.close());
 
 describe('operator console', () => {
-  let context: BrowserContext;
-  let w: WatchedPage;
-
-  beforeAll(async () => {
-    // A browser far from Vietnam: times must still be shown in Asia/Ho_Chi_Minh.
-    context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      timezoneId: 'America/New_York',
-    });
-    w = await watchedPage(context);
-  });
-  afterAll(async () => context?.close());
+  // A browser far from Vietnam: times must still be shown in Asia/Ho_Chi_Minh.
+  const w = useWatchedPage(() =>
+    browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'America/New_York' }),
+  );
 
   it('refuses a wrong password with a translated message', async () => {
     const { page } = w;
@@ -149,7 +79,7 @@ describe('operator console', () => {
   it('signs in and shows the map with boundaries, assets and the approximate-boundaries notice', async () => {
     const { page } = w;
     await signIn(page, ADMIN);
-    await waitForBoundaries(page);
+    await waitForMap(page);
     expect(await page.getByTestId('current-role').textContent()).toBe('Quản trị hệ thống');
 
     const canvas = page.locator('canvas.maplibregl-canvas');
@@ -260,7 +190,7 @@ describe('operator console', () => {
 
     // Remembered across a reload (the session survives it too).
     await page.reload();
-    await waitForBoundaries(page);
+    await waitForMap(page);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
@@ -303,7 +233,7 @@ describe('navigation by role', () => {
     try {
       const w = await watchedPage(context);
       await signIn(w.page, VIEWER);
-      await waitForBoundaries(w.page);
+      await waitForMap(w.page);
       const nav = w.page.getByRole('navigation', { name: 'Điều hướng chính' });
       const links = await nav.getByRole('link').allTextContents();
       expect(links.join(' | ')).toContain('Bản đồ');

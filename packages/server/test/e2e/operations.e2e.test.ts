@@ -12,13 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Asset, DeviceWithKey } from '@cityops/contracts';
-import { createCityOps, type CityOps } from '../../src/main.js';
-import { systemActor } from '../../src/core/auth/principal.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { testConfig } from '../support/app.js';
+import type { CityOps } from '../../src/main.js';
 import { freePort } from '../mqtt/harness.js';
-import { launchBrowser, screenshot, watchedPage, type WatchedPage } from './browser.js';
-import { ensureWebBuild } from './web-build.js';
+import { screenshot, useWatchedPage, watchedPage } from './browser.js';
+import {
+  expectNoConsoleErrors,
+  startConsoleApp,
+  waitForMap,
+  type ConsoleApp,
+  type ProbeWindow,
+} from './console-app.js';
 
 const PASSWORD = 'ops-password-e2e';
 const OPERATOR = { email: 'operator@ops.e2e', role: 'operator', name: 'Điều hành viên A' } as const;
@@ -62,22 +65,7 @@ const SEED = [
   },
 ] as const;
 
-interface MapProbe {
-  getSource(id: string): unknown;
-  isSourceLoaded(id: string): boolean;
-  querySourceFeatures(id: string): Array<{ properties: Record<string, unknown> }>;
-  queryRenderedFeatures(options: { layers: string[] }): Array<{
-    properties: Record<string, unknown>;
-  }>;
-  jumpTo(options: { center: number[]; zoom: number }): void;
-  getCenter(): { lng: number; lat: number };
-  hasImage(id: string): boolean;
-  once(event: string, listener: () => void): void;
-  isMoving(): boolean;
-}
-type ProbeWindow = { __cityopsMap?: MapProbe };
-
-let testDb: TestDb;
+let app: ConsoleApp;
 let cityops: CityOps;
 let base: string;
 let mqttPort: number;
@@ -85,10 +73,6 @@ let browser: Browser;
 let adminToken: string;
 const assets = new Map<string, Asset>();
 const devices = new Map<string, DeviceWithKey>();
-
-function expectNoConsoleErrors(w: WatchedPage): void {
-  expect(w.errors).toEqual([]);
-}
 
 async function api<T>(
   method: string,
@@ -108,14 +92,8 @@ async function api<T>(
   return (await res.json()) as T;
 }
 
-async function login(email: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
+function login(email: string): Promise<string> {
+  return app.token({ email, password: PASSWORD });
 }
 
 /** A browser context already signed in (the token in sessionStorage, as the sign-in page leaves it). */
@@ -152,24 +130,6 @@ async function publish(code: string, events: Array<Record<string, unknown>>): Pr
   }
 }
 
-async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const m = (globalThis as unknown as ProbeWindow).__cityopsMap;
-      return (
-        !!m &&
-        !!m.getSource('admin-units') &&
-        m.isSourceLoaded('admin-units') &&
-        m.querySourceFeatures('admin-units').length > 0 &&
-        !!m.getSource('assets') &&
-        m.querySourceFeatures('assets').length > 0
-      );
-    },
-    undefined,
-    { timeout: 20_000 },
-  );
-}
-
 /** The statuses of the seeded points drawn on the map, by code, close enough to see each one. */
 async function renderedStatuses(page: Page): Promise<Record<string, unknown>> {
   return page.evaluate(async () => {
@@ -185,34 +145,15 @@ async function renderedStatuses(page: Page): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
   mqttPort = await freePort();
-  testDb = await openTestDb('pglite');
-  cityops = await createCityOps({
-    config: testConfig({ CITYOPS_PORT: '0', CITYOPS_MQTT_PORT: String(mqttPort) }),
-    db: testDb.db,
-    log: false,
+  app = await startConsoleApp({
+    env: { CITYOPS_MQTT_PORT: String(mqttPort) },
+    users: [
+      { email: 'admin@ops.e2e', password: PASSWORD, name: 'Quản trị', role: 'administrator' },
+      ...[OPERATOR, OPERATOR_B, SUPERVISOR].map((who) => ({ ...who, password: PASSWORD })),
+    ],
   });
-  await cityops.people.users.create(systemActor, {
-    email: 'admin@ops.e2e',
-    password: PASSWORD,
-    name: 'Quản trị',
-    role: 'administrator',
-    units: [],
-    agencies: [],
-    locale: 'vi',
-  });
-  for (const who of [OPERATOR, OPERATOR_B, SUPERVISOR])
-    await cityops.people.users.create(systemActor, {
-      email: who.email,
-      password: PASSWORD,
-      name: who.name,
-      role: who.role,
-      units: [],
-      agencies: [],
-      locale: 'vi',
-    });
-  base = await cityops.listen();
+  ({ cityops, base, browser } = app);
   adminToken = await login('admin@ops.e2e');
 
   for (const s of SEED) {
@@ -239,35 +180,19 @@ beforeAll(async () => {
     { type: 'env.reading', data: { waterLevel: 3.2, rainfall: 12 } },
     { type: 'env.reading', data: { waterLevel: 3.4, rainfall: 15 } },
   ]);
-  browser = await launchBrowser();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await cityops?.close();
-  await testDb?.drop();
-});
+afterAll(async () => app?.close());
 
 describe('operations console', () => {
-  let context: BrowserContext;
-  let w: WatchedPage;
-
-  beforeAll(async () => {
-    context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      timezoneId: 'Europe/Paris',
-    });
-    w = await watchedPage(context);
-  });
-  afterAll(async () => context?.close());
+  const w = useWatchedPage(() =>
+    browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Paris' }),
+  );
 
   it('signs in and the map shows the layers with type icons and live statuses', SLOW, async () => {
     const { page } = w;
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(OPERATOR.email);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await waitForMap(page);
+    await app.signIn(page, { email: OPERATOR.email, password: PASSWORD });
+    await waitForMap(page, ['assets']);
     expect(await page.getByTestId('current-role').textContent()).toBe('Điều hành viên');
     await page.getByTestId('live-indicator').and(page.locator('[data-state=live]')).waitFor();
 
@@ -371,7 +296,7 @@ describe('operations console', () => {
       try {
         const b = await watchedPage(contextB);
         await a.page.getByTestId('nav-map').click();
-        await waitForMap(a.page);
+        await waitForMap(a.page, ['assets']);
         await b.page.goto(`${base}/alerts`);
         await b.page.getByText('Không có cảnh báo đang mở.').waitFor();
         for (const p of [a.page, b.page])
@@ -458,7 +383,7 @@ describe('operations console', () => {
   it('runs the video wall as one screen and as one window per view', SLOW, async () => {
     const { page } = w;
     await page.getByTestId('nav-wall').click();
-    await waitForMap(page);
+    await waitForMap(page, ['assets']);
     await page.getByTestId('figure-assetsTotal').waitFor();
     await page.getByTestId('live-indicator').and(page.locator('[data-state=live]')).waitFor();
     await publish('OPS-SEN-2', [{ type: 'probe.wall', data: { level: 3 } }]);
@@ -476,14 +401,7 @@ describe('operations console', () => {
 });
 
 describe('a supervisor’s screens', () => {
-  let context: BrowserContext;
-  let w: WatchedPage;
-
-  beforeAll(async () => {
-    context = await signedIn(SUPERVISOR, { acceptDownloads: true });
-    w = await watchedPage(context);
-  });
-  afterAll(async () => context?.close());
+  const w = useWatchedPage(() => signedIn(SUPERVISOR, { acceptDownloads: true }));
 
   it('draws the dashboards and exports a widget as CSV and PNG', SLOW, async () => {
     const { page } = w;
