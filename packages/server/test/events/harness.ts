@@ -8,7 +8,7 @@ import { createCityOps, type CityOps, type CityOpsOptions } from '../../src/main
 import { systemActor } from '../../src/core/auth/principal.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Db } from '../../src/core/db/db.js';
-import { callerFor, testConfig, ADMIN_PASSWORD, type Caller } from '../support/app.js';
+import { callerFor, createAdmin, testConfig, ADMIN_PASSWORD, type Caller } from '../support/app.js';
 import { openTestDb, type DbKind, type TestDb } from '../support/db.js';
 import type { Role } from '@cityops/contracts';
 
@@ -67,15 +67,7 @@ export function useEventsApp(
     const testDb = await openTestDb(kind);
     const { cityops, url } = await startCityOps(testDb.db, opts);
     const email = `admin.${++counter}@test.local`;
-    await cityops.people.users.create(systemActor, {
-      email,
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
+    await createAdmin(cityops, email);
     const admin = callerFor(cityops, await login(cityops, email, ADMIN_PASSWORD));
     ctx = {
       cityops,

@@ -11,9 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { systemActor } from '../../src/core/auth/principal.js';
 import type { CityOps, CityOpsOptions } from '../../src/main.js';
-import { ADMIN_PASSWORD, callerFor, type Caller } from '../support/app.js';
+import { ADMIN_PASSWORD, callerFor, type Caller, createAdmin } from '../support/app.js';
 import { openTestDb, type DbKind, type TestDb } from '../support/db.js';
 import { login, startCityOps } from '../events/harness.js';
 import { buildDeviceOnNewAsset, pickWards, type TestDevice } from '../events/factories.js';
@@ -74,15 +73,7 @@ export function useMqttApp(
       listen: true,
     });
     const email = `mqtt.admin.${++admins}@test.local`;
-    await cityops.people.users.create(systemActor, {
-      email,
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
+    await createAdmin(cityops, email);
     const admin = callerFor(cityops, await login(cityops, email, ADMIN_PASSWORD));
     const [ward] = await pickWards(cityops.db, 1);
     ctx = {

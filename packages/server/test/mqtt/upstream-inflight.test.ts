@@ -12,9 +12,8 @@ import type { MqttClient } from 'mqtt';
 import { sql } from '../../src/core/db/sql.js';
 import type { CityOps } from '../../src/main.js';
 import { eventsTopic } from '../../src/mqtt/topics.js';
-import { systemActor } from '../../src/core/auth/principal.js';
 import { openTestDb, type TestDb } from '../support/db.js';
-import { ADMIN_PASSWORD, callerFor } from '../support/app.js';
+import { ADMIN_PASSWORD, callerFor, createAdmin } from '../support/app.js';
 import { login, startCityOps } from '../events/harness.js';
 import { buildDeviceOnNewAsset, pickWards, type TestDevice } from '../events/factories.js';
 import { connectClient, metricOf, mosquittoBinary, sleep, until, useMosquitto } from './harness.js';
@@ -47,15 +46,7 @@ describe.skipIf(!bin)('MQTT upstream with a slow store', { timeout: 90_000 }, ()
   beforeAll(async () => {
     testDb = await openTestDb('pglite');
     const { cityops: setup } = await startCityOps(testDb.db);
-    await setup.people.users.create(systemActor, {
-      email: 'mqtt.inflight@test.local',
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
+    await createAdmin(setup, 'mqtt.inflight@test.local');
     const admin = callerFor(setup, await login(setup, 'mqtt.inflight@test.local', ADMIN_PASSWORD));
     const [ward] = await pickWards(testDb.db, 1);
     device = await buildDeviceOnNewAsset(setup, admin, ward!);

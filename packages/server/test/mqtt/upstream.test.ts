@@ -13,9 +13,8 @@ import { sql } from '../../src/core/db/sql.js';
 import type { Db } from '../../src/core/db/db.js';
 import type { CityOps } from '../../src/main.js';
 import { eventsTopic } from '../../src/mqtt/topics.js';
-import { systemActor } from '../../src/core/auth/principal.js';
 import { openTestDb, type TestDb } from '../support/db.js';
-import { ADMIN_PASSWORD, callerFor, type Caller } from '../support/app.js';
+import { ADMIN_PASSWORD, callerFor, type Caller, createAdmin } from '../support/app.js';
 import { login, startCityOps } from '../events/harness.js';
 import { buildDeviceOnNewAsset, pickWards, type TestDevice } from '../events/factories.js';
 import { connectClient, metricOf, mosquittoBinary, until, useMosquitto } from './harness.js';
@@ -82,15 +81,7 @@ describe.skipIf(!bin)('MQTT through an external broker (Mosquitto)', { timeout: 
     db = testDb.db;
     const { cityops } = await startCityOps(db);
     running.push(cityops);
-    await cityops.people.users.create(systemActor, {
-      email: 'mqtt.upstream@test.local',
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
+    await createAdmin(cityops, 'mqtt.upstream@test.local');
     admin = callerFor(cityops, await login(cityops, 'mqtt.upstream@test.local', ADMIN_PASSWORD));
     const [ward] = await pickWards(db, 1);
     device = await buildDeviceOnNewAsset(cityops, admin, ward!);

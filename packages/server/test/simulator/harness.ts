@@ -14,10 +14,9 @@ import { buildDemoCity } from '../../src/demo/city.js';
 import { demoActor } from '../../src/demo/seed.js';
 import { demoDeviceAssets, ensureDemoDevices } from '../../src/demo/devices.js';
 import { seedDemoRules } from '../../src/demo/rules.js';
-import { systemActor } from '../../src/core/auth/principal.js';
 import { startCityOps, login } from '../events/harness.js';
 import { openTestDb, type TestDb } from '../support/db.js';
-import { ADMIN_PASSWORD, callerFor, type Caller } from '../support/app.js';
+import { ADMIN_PASSWORD, callerFor, type Caller, createAdmin } from '../support/app.js';
 import { freePort } from '../mqtt/harness.js';
 import { shippedDemoInput } from '../demo/fixture.js';
 
@@ -96,15 +95,7 @@ export async function startSimulatorApp(opts: {
   const senders = await demoDeviceAssets(cityops.assets.service);
   await ensureDemoDevices(cityops.devices.service, demoActor, senders);
   await seedDemoRules(cityops, demoActor, senders);
-  await cityops.people.users.create(systemActor, {
-    email: 'sim.admin@test.local',
-    password: ADMIN_PASSWORD,
-    name: 'Admin',
-    role: 'administrator',
-    units: [],
-    agencies: [],
-    locale: 'en',
-  });
+  await createAdmin(cityops, 'sim.admin@test.local');
   const admin = callerFor(cityops, await login(cityops, 'sim.admin@test.local', ADMIN_PASSWORD));
   opts.clock?.run?.();
   if (opts.listen !== false) await cityops.listen();

@@ -80,6 +80,19 @@ export function callerFor(cityops: CityOps, token: string | null): Caller {
 
 export const ADMIN_PASSWORD = 'admin-password-123';
 
+/** Creates an administrator (province-wide, in English) with ADMIN_PASSWORD. */
+export async function createAdmin(cityops: CityOps, email: string): Promise<void> {
+  await cityops.people.users.create(systemActor, {
+    email,
+    password: ADMIN_PASSWORD,
+    name: 'Admin',
+    role: 'administrator',
+    units: [],
+    agencies: [],
+    locale: 'en',
+  });
+}
+
 /** Builds an app on a fresh database before the suite and tears it down after. */
 export function useTestCityOps(
   kind: DbKind,
@@ -110,15 +123,7 @@ export function useTestCityOps(
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
       return res.json<{ token: string }>().token;
     };
-    await cityops.people.users.create(systemActor, {
-      email: 'admin@test.local',
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
+    await createAdmin(cityops, 'admin@test.local');
     const adminToken = await login('admin@test.local', ADMIN_PASSWORD);
     ctx = {
       cityops,

@@ -7,13 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { connect } from 'nats';
-import { systemActor } from '../../src/core/auth/principal.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Db } from '../../src/core/db/db.js';
 import { NatsBus } from '../../src/bus/nats.js';
 import type { CityOps } from '../../src/main.js';
 import { login, startCityOps } from '../events/harness.js';
-import { ADMIN_PASSWORD, callerFor, type Caller } from './app.js';
+import { ADMIN_PASSWORD, callerFor, createAdmin, type Caller } from './app.js';
 import { openTestDb, type DbKind, type TestDb } from './db.js';
 
 export const NATS_URL = process.env.CITYOPS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -70,15 +69,7 @@ export function useTwoNodesOnNats(
       secondDb = await openPostgres({ url: testDb.url!, max: 5 });
     }
     const { cityops: setup } = await startCityOps(testDb.db);
-    await setup.people.users.create(systemActor, {
-      email,
-      password: ADMIN_PASSWORD,
-      name: 'Admin',
-      role: 'administrator',
-      units: [],
-      agencies: [],
-      locale: 'en',
-    });
+    await createAdmin(setup, email);
     await setup.close();
     const log = createLogger('silent');
     for (const [name, db] of [
