@@ -4,34 +4,23 @@
  * `/map?asset=<id>` and `/map?unit=<code>[&at=<date>]` open with that selection.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type * as maplibregl from 'maplibre-gl';
 import type { Geometry } from 'geojson';
 import { assetTypes } from '@cityops/contracts';
 import type { AssetType } from '@cityops/contracts';
 import { api } from '../../ui/api';
 import type { AdminUnitCollection } from '../../ui/api';
 import { ErrorState } from '../../ui/components/states';
-import { useTheme } from '../../ui/theme';
-import { useUiConfig } from '../../ui/ui-config';
 import { useT } from '../i18n';
-import { CityMap } from './city-map';
 import { AssetDetails, UnitDetails, type UnitSummary } from './DetailsPanel';
-import { bboxOf, isGeometry, type BBox } from './geometry';
+import { isGeometry, type BBox } from './geometry';
 import { LayerPanel } from './LayerPanel';
 import { SearchBox, type SearchResult } from './SearchBox';
 import { useAssetLayers } from './use-asset-layers';
 import { useLiveAssetStatus } from './live-status';
 import { onFocusRequest } from '../live/focus';
-import { useBasemap } from './basemap';
+import { MapFailure, unitsExtent, useCityMap } from './use-city-map';
 import { useSession } from '../session';
 import { useCameraFovLayer } from '../cameras/camera-layer';
-
-declare global {
-  interface Window {
-    /** The console's map, for end-to-end tests and for debugging from the browser console. */
-    __cityopsMap?: maplibregl.Map;
-  }
-}
 
 type Selection = { kind: 'asset'; id: string; fly: boolean } | { kind: 'unit'; unit: UnitSummary };
 
@@ -66,17 +55,19 @@ function storedVisible(): ReadonlySet<AssetType> {
 
 export default function MapPage() {
   const { t, locale } = useT();
-  const { theme } = useTheme();
-  const ui = useUiConfig();
   const containerRef = useRef<HTMLDivElement>(null);
-  const [cityMap, setCityMap] = useState<CityMap | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
   const [dataError, setDataError] = useState(false);
   const [units, setUnits] = useState<UnitsState>({ state: 'loading' });
   const [unitsAttempt, setUnitsAttempt] = useState(0);
   const [unitsVisible, setUnitsVisible] = useState(true);
   const [visible, setVisible] = useState(storedVisible);
   const [selection, setSelection] = useState<Selection | null>(null);
+  const { cityMap, failure, basemapUrl, serverBasemap, setBasemap } = useCityMap(containerRef, {
+    onAsset: (id) => setSelection({ kind: 'asset', id, fly: false }),
+    onUnit: (u) => setSelection({ kind: 'unit', unit: u }),
+    onNothing: () => setSelection(null),
+    onError: () => setDataError(true),
+  });
   const layers = useAssetLayers(cityMap, visible);
   useLiveAssetStatus(cityMap, layers.index);
   const { can } = useSession();
@@ -91,54 +82,16 @@ export default function MapPage() {
       // Storage disabled: the choice lasts for this page only.
     }
   };
-  const [basemap, setBasemap] = useBasemap();
-  const basemapUrl = basemap === 'server' ? ui.config.basemapUrl : null;
 
   // A new critical alert (or a "show on map"): fly to the asset and open it.
   useEffect(() => onFocusRequest((id) => setSelection({ kind: 'asset', id, fly: true })), []);
 
-  // The map reads these when it is created; later changes go through the effects below.
-  const initial = useRef({ theme, locale, label: t('map.region') });
-  initial.current = { theme, locale, label: t('map.region') };
   const unitsRef = useRef<AdminUnitCollection | null>(null);
   unitsRef.current = units.state === 'ready' ? units.data : null;
 
   const unitFeature = (code: string) =>
     unitsRef.current?.features.find((f) => f.properties.code === code) ?? null;
 
-  useEffect(() => {
-    if (ui.state === 'loading' || !containerRef.current) return;
-    let m: CityMap;
-    try {
-      m = new CityMap({
-        container: containerRef.current,
-        basemapUrl,
-        theme: initial.current.theme,
-        locale: initial.current.locale,
-        mapLabel: initial.current.label,
-        authHeaders: () => api.client.authHeaders(),
-        events: {
-          onAsset: (id) => setSelection({ kind: 'asset', id, fly: false }),
-          onUnit: (u) => setSelection({ kind: 'unit', unit: u }),
-          onNothing: () => setSelection(null),
-          onError: () => setDataError(true),
-        },
-      });
-    } catch (err) {
-      setFailure(err);
-      return;
-    }
-    window.__cityopsMap = m.map;
-    setCityMap(m);
-    return () => {
-      if (window.__cityopsMap === m.map) delete window.__cityopsMap;
-      m.destroy();
-      setCityMap(null);
-    };
-  }, [ui.state, basemapUrl]);
-
-  useEffect(() => cityMap?.setTheme(theme), [cityMap, theme]);
-  useEffect(() => cityMap?.setLocale(locale, t('map.region')), [cityMap, locale, t]);
   useEffect(() => cityMap?.setUnitsVisible(unitsVisible), [cityMap, unitsVisible]);
 
   useEffect(() => {
@@ -190,13 +143,7 @@ export default function MapPage() {
   }, [selection, showGeometry]);
 
   const extent = useMemo<BBox | null>(
-    () =>
-      units.state === 'ready'
-        ? bboxOf({
-            type: 'GeometryCollection',
-            geometries: units.data.features.map((f) => f.geometry),
-          })
-        : null,
+    () => (units.state === 'ready' ? unitsExtent(units.data) : null),
     [units],
   );
 
@@ -266,12 +213,7 @@ export default function MapPage() {
   return (
     <div className="map-page">
       <div ref={containerRef} className="map-canvas" data-testid="map" />
-      {failure !== null && (
-        <div className="map-overlay-center">
-          <ErrorState error={failure} />
-          <p>{t('map.noWebgl')}</p>
-        </div>
-      )}
+      <MapFailure failure={failure} />
       <div className="map-top-left">
         <SearchBox onChoose={onChoose} />
         <button type="button" className="button" onClick={() => cityMap?.home(extent)}>
@@ -304,7 +246,7 @@ export default function MapPage() {
         status={layers.status}
         onRetry={layers.retry}
         basemap={basemapUrl ? 'server' : 'plain'}
-        serverBasemap={!!ui.config.basemapUrl}
+        serverBasemap={serverBasemap}
         onBasemap={setBasemap}
         {...(camerasAllowed
           ? {

@@ -7,69 +7,32 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { assetTypes } from '@cityops/contracts';
 import { api } from '../../ui/api';
 import type { AdminUnitCollection } from '../../ui/api';
-import { ErrorState } from '../../ui/components/states';
-import { useTheme } from '../../ui/theme';
-import { useUiConfig } from '../../ui/ui-config';
 import { loadAsset } from '../components/asset-names';
 import { onFocusRequest } from '../live/focus';
-import { useT } from '../i18n';
-import { useBasemap } from '../map/basemap';
-import { CityMap } from '../map/city-map';
-import { bboxOf, isGeometry, type BBox } from '../map/geometry';
+import type { CityMapEvents } from '../map/city-map';
+import { isGeometry, type BBox } from '../map/geometry';
 import { useLiveAssetStatus } from '../map/live-status';
 import { useAssetLayers } from '../map/use-asset-layers';
+import { MapFailure, unitsExtent, useCityMap } from '../map/use-city-map';
 
 /** How long the map stays on an alert's place before going back to the province. */
 const FOCUS_MS = 120_000;
 
+/** The wall's map takes no clicks. */
+const NO_EVENTS: CityMapEvents = {
+  onAsset: () => undefined,
+  onUnit: () => undefined,
+  onNothing: () => undefined,
+  onError: () => undefined,
+};
+
 export function WallMap() {
-  const { t, locale } = useT();
-  const { theme } = useTheme();
-  const ui = useUiConfig();
-  const [basemap] = useBasemap();
-  const basemapUrl = basemap === 'server' ? ui.config.basemapUrl : null;
   const box = useRef<HTMLDivElement>(null);
-  const [cityMap, setCityMap] = useState<CityMap | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const { cityMap, failure } = useCityMap(box, NO_EVENTS);
   const [extent, setExtent] = useState<BBox | null>(null);
   const all = useMemo(() => new Set(assetTypes), []);
   const layers = useAssetLayers(cityMap, all);
   useLiveAssetStatus(cityMap, layers.index);
-  const initial = useRef({ theme, locale, label: t('map.region') });
-
-  useEffect(() => {
-    if (ui.state === 'loading' || !box.current) return;
-    let m: CityMap;
-    try {
-      m = new CityMap({
-        container: box.current,
-        basemapUrl,
-        theme: initial.current.theme,
-        locale: initial.current.locale,
-        mapLabel: initial.current.label,
-        authHeaders: () => api.client.authHeaders(),
-        events: {
-          onAsset: () => undefined,
-          onUnit: () => undefined,
-          onNothing: () => undefined,
-          onError: () => undefined,
-        },
-      });
-    } catch (err) {
-      setFailure(err);
-      return;
-    }
-    window.__cityopsMap = m.map;
-    setCityMap(m);
-    return () => {
-      if (window.__cityopsMap === m.map) delete window.__cityopsMap;
-      m.destroy();
-      setCityMap(null);
-    };
-  }, [ui.state, basemapUrl]);
-
-  useEffect(() => cityMap?.setTheme(theme), [cityMap, theme]);
-  useEffect(() => cityMap?.setLocale(locale, t('map.region')), [cityMap, locale, t]);
 
   useEffect(() => {
     if (!cityMap) return;
@@ -77,10 +40,7 @@ export function WallMap() {
     api.adminUnits.layer({ level: 'commune', tolerance: 0.0002 }, ctl.signal).then(
       async (data: AdminUnitCollection) => {
         await cityMap.setUnits(data);
-        const b = bboxOf({
-          type: 'GeometryCollection',
-          geometries: data.features.map((f) => f.geometry),
-        });
+        const b = unitsExtent(data);
         setExtent(b);
         if (b) cityMap.fitBox(b);
       },
@@ -115,12 +75,7 @@ export function WallMap() {
   return (
     <div className="wall-map" data-testid="wall-map">
       <div ref={box} className="map-canvas" data-testid="map" />
-      {failure !== null && (
-        <div className="map-overlay-center">
-          <ErrorState error={failure} />
-          <p>{t('map.noWebgl')}</p>
-        </div>
-      )}
+      <MapFailure failure={failure} />
     </div>
   );
 }
