@@ -12,9 +12,6 @@
  *   push service answering 404 or 410 has dropped the subscription, and it is
  *   removed here too.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { isIP } from 'node:net';
 import webpush from 'web-push';
 import type { PushSubscriptionCreate, PushSubscriptionInfo } from '@cityops/contracts';
@@ -23,6 +20,7 @@ import type { Clock } from '../core/clock.js';
 import type { Actor } from '../core/auth/principal.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { keyFromFile } from '../core/key-file.js';
 import type { AuditService } from '../audit/audit.service.js';
 import * as repo from './push.repo.js';
 
@@ -42,11 +40,7 @@ function parseKeys(v: unknown): VapidKeys | undefined {
     : undefined;
 }
 
-/**
- * The keys of the settings, or the data folder's key file (made now if there
- * is none). Two processes starting at once agree on one file: it is written
- * aside and linked into place, which fails if another got there first.
- */
+/** The keys of the settings, or the data folder's key file (made now if there is none). */
 export async function loadVapidKeys(opts: {
   publicKey: string | undefined;
   privateKey: string | undefined;
@@ -60,41 +54,18 @@ export async function loadVapidKeys(opts: {
       );
     return keys;
   }
-  const file = path.join(opts.dataDir, KEY_FILE);
-  const existing = await readKeyFile(file);
-  if (existing) return existing;
-  await fs.mkdir(opts.dataDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  const made = webpush.generateVAPIDKeys();
-  await fs.writeFile(tmp, JSON.stringify(made) + '\n', { mode: 0o600, flag: 'wx' });
-  try {
-    await fs.link(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
-  const keys = await readKeyFile(file);
-  if (!keys) throw new Error(`${file}: not a VAPID key pair`);
-  return keys;
-}
-
-async function readKeyFile(file: string): Promise<VapidKeys | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let keys: VapidKeys | undefined;
-  try {
-    keys = parseKeys(JSON.parse(text));
-  } catch {
-    keys = undefined;
-  }
-  if (!keys) throw new Error(`${file}: not a VAPID key pair ({"publicKey","privateKey"})`);
-  return keys;
+  return keyFromFile(opts.dataDir, {
+    name: KEY_FILE,
+    make: () => JSON.stringify(webpush.generateVAPIDKeys()) + '\n',
+    parse: (text) => {
+      try {
+        return parseKeys(JSON.parse(text));
+      } catch {
+        return undefined;
+      }
+    },
+    expected: 'a VAPID key pair ({"publicKey","privateKey"})',
+  });
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);

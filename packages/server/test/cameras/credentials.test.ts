@@ -65,6 +65,12 @@ describe('the secret box', () => {
       expect(
         (await loadSecretKey({ secretKey: given, dataDir: dir })).equals(Buffer.alloc(32, 3)),
       ).toBe(true);
+      // A file holding something else stops the start, naming the file; it is left as it was.
+      await fs.writeFile(path.join(dir, 'secret.key'), 'not a key\n');
+      await expect(loadSecretKey({ secretKey: undefined, dataDir: dir })).rejects.toThrow(
+        /secret\.key: not a key of 32 bytes/,
+      );
+      expect(await fs.readFile(path.join(dir, 'secret.key'), 'utf8')).toBe('not a key\n');
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

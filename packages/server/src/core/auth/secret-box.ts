@@ -11,8 +11,7 @@
  * (they must be entered again), nothing else.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { keyFromFile } from '../key-file.js';
 
 const PREFIX = 'v1:';
 const KEY_FILE = 'secret.key';
@@ -61,11 +60,7 @@ export function parseSecretKey(text: string): Buffer | undefined {
   return undefined;
 }
 
-/**
- * The key of the settings, or the data folder's key file (made now if there
- * is none). Two processes starting at once agree on one file: it is written
- * aside and linked into place, which fails if another got there first.
- */
+/** The key of the settings, or the data folder's key file (made now if there is none). */
 export async function loadSecretKey(opts: {
   secretKey: string | undefined;
   dataDir: string;
@@ -75,33 +70,10 @@ export async function loadSecretKey(opts: {
     if (!key) throw new Error('CITYOPS_SECRET_KEY: must be 32 bytes in base64 or hex');
     return key;
   }
-  const file = path.join(opts.dataDir, KEY_FILE);
-  const existing = await readKeyFile(file);
-  if (existing) return existing;
-  await fs.mkdir(opts.dataDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await fs.writeFile(tmp, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  try {
-    await fs.link(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
-  const key = await readKeyFile(file);
-  if (!key) throw new Error(`${file}: not a key of 32 bytes in base64`);
-  return key;
-}
-
-async function readKeyFile(file: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  const key = parseSecretKey(text);
-  if (!key) throw new Error(`${file}: not a key of 32 bytes in base64 or hex`);
-  return key;
+  return keyFromFile(opts.dataDir, {
+    name: KEY_FILE,
+    make: () => randomBytes(32).toString('base64') + '\n',
+    parse: parseSecretKey,
+    expected: 'a key of 32 bytes in base64 or hex',
+  });
 }
