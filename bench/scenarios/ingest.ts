@@ -189,7 +189,12 @@ async function runCityOps(
     options: {
       mqtt: {
         upstream: {
-          clientId: `bench-${process.pid}-${Date.now()}`,
+          // One stable id for every run, as the README asks of a deployment: each run takes
+          // over the sessions of the one before. With an id per run, the previous run's
+          // sessions stayed in the shared subscription until they expired, the broker went on
+          // giving them their share of the messages, and those were lost with them (the
+          // PGlite + Mosquitto run after the PostgreSQL one stalled at half its messages).
+          clientId: `bench-${process.pid}`,
           sessionExpirySeconds: 60,
           // The default (8) unless a closer look asks for another number of sessions.
           ...(process.env.CITYOPS_BENCH_UPSTREAM_SESSIONS
