@@ -351,3 +351,20 @@ export type AssetTileLayer = z.infer<typeof assetTileLayerSchema>;
 
 /** At most this many features in the GeoJSON layer; beyond it, the map uses the vector tiles. */
 export const ASSET_LAYER_MAX_FEATURES = 5000;
+
+/**
+ * What the map should load for each asset type, in the caller's scope: the
+ * GeoJSON layer while a type has at most ASSET_LAYER_MAX_FEATURES assets
+ * (`count` exact), else its vector tiles (`count` null: more than that).
+ */
+export const assetLayerCatalogueSchema = z.object({
+  maxFeatures: z.number().int(),
+  types: z.array(
+    z.object({
+      type: assetTypeSchema,
+      count: z.number().int().nullable(),
+      source: z.enum(['geojson', 'tiles']),
+    }),
+  ),
+});
+export type AssetLayerCatalogue = z.infer<typeof assetLayerCatalogueSchema>;

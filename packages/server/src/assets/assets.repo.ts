@@ -259,6 +259,27 @@ export async function readSecrets(db: Queryable, id: string): Promise<unknown> {
   return row?.secrets;
 }
 
+/**
+ * How many assets of each type the scope holds, counting no further than
+ * `cap` + 1 per type (each count walks the type's index and stops there).
+ */
+export async function countsByTypeUpTo(
+  db: Queryable,
+  types: readonly string[],
+  scope: Scope,
+  cap: number,
+): Promise<Array<{ type: AssetType; n: number }>> {
+  return db.query(sql`
+    SELECT t.type, (
+      SELECT count(*)::int FROM (
+        SELECT 1 FROM assets a
+        WHERE a.type = t.type AND ${scopeClause(scope, 'a.admin_unit_code', 'a.agency_code')}
+        LIMIT ${cap + 1}
+      ) s
+    ) AS n
+    FROM unnest(${types}::text[]) AS t(type)`);
+}
+
 /** Features of the GeoJSON layer, in id order. */
 export async function layerRows(
   db: Queryable,

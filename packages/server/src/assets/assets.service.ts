@@ -10,6 +10,7 @@ import type {
   AssetCreateInput,
   AssetFilter,
   AssetImportResult,
+  AssetLayerCatalogue,
   AssetStatus,
   AssetTileLayer,
   AssetType,
@@ -39,7 +40,7 @@ import { importRows, type ImportOptions, type ImportRow } from './import.js';
 import { parseCsv } from './import-csv.js';
 import { parseGeoJson } from './import-geojson.js';
 import { openWriteOnly, sealWriteOnly, withoutEmpty, type WriteOnlyValues } from './write-only.js';
-import { assetLayer, type AssetFeatureCollection } from './layer.js';
+import { assetLayer, assetLayerCatalogue, type AssetFeatureCollection } from './layer.js';
 import type { TileRenderer } from './tiles.js';
 import type { SecretBox } from '../core/auth/secret-box.js';
 
@@ -351,6 +352,11 @@ export class AssetsService {
       rows,
       opts,
     );
+  }
+
+  /** Per asset type, whether the map takes it as GeoJSON or from the vector tiles. */
+  async layerCatalogue(scope: Scope): Promise<AssetLayerCatalogue> {
+    return assetLayerCatalogue(this.db, scope);
   }
 
   /** The GeoJSON map layer; more than ASSET_LAYER_MAX_FEATURES features is a 400 naming `bbox`. */

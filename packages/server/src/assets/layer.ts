@@ -4,11 +4,12 @@
  * LIMITS.md), so beyond ASSET_LAYER_MAX_FEATURES the layer refuses and points
  * to the vector tiles, which thin and encode in the database.
  */
-import { ASSET_LAYER_MAX_FEATURES } from '@cityops/contracts';
+import { ASSET_LAYER_MAX_FEATURES, assetTypes } from '@cityops/contracts';
+import type { AssetLayerCatalogue } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
 import type { Scope } from '../core/auth/principal.js';
 import { ValidationError } from '../core/errors.js';
-import { countUpTo, layerRows } from './assets.repo.js';
+import { countsByTypeUpTo, countUpTo, layerRows } from './assets.repo.js';
 import type { ResolvedFilter } from './filters.js';
 
 export interface AssetFeatureCollection {
@@ -59,5 +60,25 @@ export async function assetLayer(
         adminUnit: r.admin_unit_code,
       },
     })),
+  };
+}
+
+/**
+ * Which source each asset type takes on the map, so that a client asks for
+ * the GeoJSON layer only where it will be answered (and never meets the 400
+ * of a type past the limit).
+ */
+export async function assetLayerCatalogue(
+  db: Queryable,
+  scope: Scope,
+): Promise<AssetLayerCatalogue> {
+  const counts = await countsByTypeUpTo(db, assetTypes, scope, ASSET_LAYER_MAX_FEATURES);
+  return {
+    maxFeatures: ASSET_LAYER_MAX_FEATURES,
+    types: counts.map(({ type, n }) =>
+      n > ASSET_LAYER_MAX_FEATURES
+        ? { type, count: null, source: 'tiles' as const }
+        : { type, count: n, source: 'geojson' as const },
+    ),
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   ASSET_LAYER_MAX_FEATURES,
   assetFilterQuery,
+  assetLayerCatalogueSchema,
   assetFilterSchema,
   assetTileLayerSchema,
 } from '@cityops/contracts';
@@ -31,6 +32,23 @@ const tileParams = z
 
 export function layersRoutes(assets: AssetsService) {
   return (app: App) => {
+    app.get(
+      '/api/v1/layers/assets',
+      {
+        schema: {
+          tags: ['assets', 'layers'],
+          summary: 'Which source the map takes for each asset type: GeoJSON or vector tiles',
+          description:
+            `Per asset type in the caller's scope: \`geojson\` with the exact count while it has at ` +
+            `most ${ASSET_LAYER_MAX_FEATURES} assets, else \`tiles\` (count null).`,
+          querystring: z.object({}).strict(),
+          response: { 200: assetLayerCatalogueSchema },
+        },
+        config: { access: 'assets:read' },
+      },
+      async (request) => assets.layerCatalogue(principalOf(request).scope),
+    );
+
     app.get(
       '/api/v1/layers/assets.geojson',
       {

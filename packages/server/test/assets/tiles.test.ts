@@ -192,6 +192,31 @@ describeEachDb('assets: map layers and vector tiles', (kind) => {
     expect(body.errors![0]!.message).toMatch(/vector tiles/);
   });
 
+  it("names each type's source for the map, counted in the caller's scope", async () => {
+    type Catalogue = {
+      maxFeatures: number;
+      types: Array<{ type: string; count: number | null; source: string }>;
+    };
+    const res = await t().admin.get('/api/v1/layers/assets');
+    expect(res.statusCode, res.body).toBe(200);
+    const all = res.json<Catalogue>();
+    expect(all.maxFeatures).toBe(5000);
+    const byType = new Map(all.types.map((x) => [x.type, x]));
+    // 5,002 sensors: past the limit, from the tiles; the others as GeoJSON, counted exactly.
+    expect(byType.get('sensor')).toEqual({ type: 'sensor', count: null, source: 'tiles' });
+    expect(byType.get('camera')).toEqual({ type: 'camera', count: 1, source: 'geojson' });
+    expect(byType.get('school')).toEqual({ type: 'school', count: 1, source: 'geojson' });
+    expect(byType.get('clinic')).toEqual({ type: 'clinic', count: 0, source: 'geojson' });
+    // An operator of Gia Sàng sees only its three assets: its sensor is a small layer.
+    const ward = await t().userWith('operator', { units: [places.giaSang.unit] });
+    const mine = (await ward.get('/api/v1/layers/assets')).json<Catalogue>();
+    const wardTypes = new Map(mine.types.map((x) => [x.type, x]));
+    expect(wardTypes.get('sensor')).toEqual({ type: 'sensor', count: 1, source: 'geojson' });
+    expect(wardTypes.get('camera')?.count).toBe(1);
+    expect((await t().admin.get('/api/v1/layers/assets?type=sensor')).statusCode).toBe(400);
+    expect((await t().anonymous.get('/api/v1/layers/assets')).statusCode).toBe(401);
+  });
+
   it('publishes the tile URL template in the OpenAPI document', async () => {
     const doc = (await t().anonymous.get('/api/v1/openapi.json')).json<{
       paths: Record<string, unknown>;

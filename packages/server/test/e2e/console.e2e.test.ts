@@ -5,6 +5,7 @@
  * app. Every page fails its test on any browser console error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/auth/principal.js';
 import type { Browser, Page } from 'playwright-core';
 import { screenshot, useWatchedPage, watchedPage } from './browser.js';
 import {
@@ -53,6 +54,17 @@ beforeAll(async () => {
     }),
   });
   expect(created.status).toBe(201);
+  // More places than the GeoJSON layer takes: the map draws them from the vector tiles.
+  const places = Array.from({ length: 5001 }, (_, i) => ({
+    type: 'poi' as const,
+    code: `POI-E2E-${i}`,
+    name: `Điểm ${i}`,
+    geometry: {
+      type: 'Point' as const,
+      coordinates: [105.8 + (i % 71) * 0.001, 21.55 + Math.floor(i / 71) * 0.001],
+    },
+  }));
+  expect((await app.cityops.assets.service.importItems(systemActor, places)).created).toBe(5001);
 }, 240_000);
 
 afterAll(async () => app?.close());
@@ -113,6 +125,10 @@ describe('operator console', () => {
     const now = Date.now();
     expect([vn(new Date(now)), vn(new Date(now - 60_000))]).toContain(clock);
     await screenshot(page, '02-map-vi');
+    // The places come from the tiles, chosen from the layer catalogue: never a refused GeoJSON request.
+    await expect
+      .poll(() => page.evaluate(`Boolean(window.__cityopsMap.getSource('tiles-poi'))`))
+      .toBe(true);
     expectNoConsoleErrors(w);
   });
 

@@ -1,11 +1,14 @@
 /**
  * Loads each visible asset type onto the map once: as GeoJSON, clustered
  * together with the other types, while the type is small; from the vector
- * tiles (with the bearer token) when the server finds it too big for GeoJSON.
+ * tiles (with the bearer token) when it is too big for GeoJSON. The server's
+ * layer catalogue says which, so a large type is never asked for as GeoJSON
+ * (its 400 would be an error in the browser's console); the GeoJSON layer's
+ * refusal stays the fallback when the catalogue cannot be read or is stale.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { assetTypes } from '@cityops/contracts';
-import type { AssetType } from '@cityops/contracts';
+import type { AssetLayerCatalogue, AssetType } from '@cityops/contracts';
 import { api, ApiError, TooLargeError } from '../../ui/api';
 import type { AssetCollection, AssetFeatureProperties } from '../../ui/api';
 import type { Feature, Geometry } from 'geojson';
@@ -37,6 +40,8 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
   const requested = useRef(new Set<AssetType>());
   const visibleRef = useRef(visible);
   visibleRef.current = visible;
+  /** Read once per map; null when it could not be read. */
+  const catalogue = useRef<Promise<AssetLayerCatalogue | null> | null>(null);
 
   const redraw = useCallback((map: CityMap) => {
     const features = [...loaded.current]
@@ -51,6 +56,19 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
       const set = (s: LayerStatus) => setStatus((all) => ({ ...all, [type]: s }));
       requested.current.add(type);
       set({ state: 'loading' });
+      const drawFromTiles = async () => {
+        await map.setTiledAssets(type, api.assets.tilesUrl(type));
+        tiled.current.add(type);
+        index.current.tiled.add(type);
+        set({ state: 'ready', count: null, tiled: true });
+      };
+      catalogue.current ??= api.assets.layerCatalogue().catch(() => null);
+      const entry = (await catalogue.current)?.types.find((t) => t.type === type);
+      if (entry?.source === 'tiles') {
+        await drawFromTiles();
+        redraw(map);
+        return;
+      }
       try {
         const data = await api.assets.layer(type, GEOJSON_MAX_BYTES);
         loaded.current.set(type, data);
@@ -62,10 +80,7 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
           set({ state: 'error', error: err });
           return;
         }
-        await map.setTiledAssets(type, api.assets.tilesUrl(type));
-        tiled.current.add(type);
-        index.current.tiled.add(type);
-        set({ state: 'ready', count: null, tiled: true });
+        await drawFromTiles();
       }
       redraw(map);
     },
@@ -78,6 +93,7 @@ export function useAssetLayers(cityMap: CityMap | null, visible: ReadonlySet<Ass
     tiled.current = new Set();
     index.current = { byId: new Map(), tiled: new Set() };
     requested.current = new Set();
+    catalogue.current = null;
     setStatus({});
   }, [cityMap]);
 

@@ -12,6 +12,7 @@ import type {
   AlertSeverity,
   AlertsSummary,
   Asset,
+  AssetLayerCatalogue,
   AssetState,
   AssetStatus,
   AssetType,
@@ -126,6 +127,9 @@ export function createApi(client: ApiClient) {
         client.get<Page<Asset>>('/api/v1/assets', { ...query }, signal),
       get: (id: string, signal?: AbortSignal) =>
         client.get<Asset>(`/api/v1/assets/${encodeURIComponent(id)}`, {}, signal),
+      /** Per asset type, whether the map takes it as GeoJSON or from the vector tiles. */
+      layerCatalogue: (signal?: AbortSignal) =>
+        client.get<AssetLayerCatalogue>('/api/v1/layers/assets', {}, signal),
       /** One type's assets as GeoJSON; TooLargeError past `maxBytes` (use the tiles then). */
       layer: (type: AssetType, maxBytes: number, signal?: AbortSignal) =>
         client.request<AssetCollection>('GET', '/api/v1/layers/assets.geojson', {
