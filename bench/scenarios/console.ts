@@ -508,6 +508,15 @@ async function wallFigures(
   }
 }
 
+/**
+ * Which parts to run (for a closer look at one): CITYOPS_BENCH_CONSOLE_PARTS, a
+ * comma-separated list of pan, fov, tiles, feed, wall. Default: all.
+ */
+function part(name: 'pan' | 'fov' | 'tiles' | 'feed' | 'wall'): boolean {
+  const only = process.env.CITYOPS_BENCH_CONSOLE_PARTS;
+  return !only || only.split(',').includes(name);
+}
+
 export const consoleScenario: Scenario = {
   name: 'console',
   description:
@@ -524,46 +533,54 @@ export const consoleScenario: Scenario = {
         'MIX',
         10_000,
       );
-      const map = await signedInPage(browser, app);
-      try {
-        await map.page.goto(`${app.base}/map`);
-        await waitForLayers(map.page);
-        figures.push(
-          ...fpsFigures(
-            '10,000 points as clustered GeoJSON',
-            await panFrames(map.page, ctx.quick ? 5_000 : 15_000),
-            '4 types of 2,500, zoom 11.5, 1440×900, SwiftShader',
-          ),
-        );
-      } finally {
-        await map.close();
+      if (part('pan')) {
+        const map = await signedInPage(browser, app);
+        try {
+          await map.page.goto(`${app.base}/map`);
+          await waitForLayers(map.page);
+          figures.push(
+            ...fpsFigures(
+              '10,000 points as clustered GeoJSON',
+              await panFrames(map.page, ctx.quick ? 5_000 : 15_000),
+              '4 types of 2,500, zoom 11.5, 1440×900, SwiftShader',
+            ),
+          );
+        } finally {
+          await map.close();
+        }
       }
-      await importCameras(app, 1000);
-      figures.push(...(await fovFigures(browser, app, 1000)));
-      await importPoints(app, ['poi'], 'TILE', 10_000);
-      const tiled = await signedInPage(browser, app);
-      try {
-        // Only the 10,000 places: one type past the GeoJSON limit, drawn from vector tiles.
-        await tiled.page.addInitScript({
-          content: `localStorage.setItem('cityops.map.hiddenLayers', ${JSON.stringify(
-            JSON.stringify(['camera', 'signal_controller', 'fire_panel', 'school']),
-          )});`,
-        });
-        await tiled.page.goto(`${app.base}/map`);
-        await waitForLayers(tiled.page);
-        figures.push(
-          ...fpsFigures(
-            '10,000 points from vector tiles',
-            await panFrames(tiled.page, ctx.quick ? 5_000 : 15_000),
-            'one type of 10,000, zoom 11.5, 1440×900, SwiftShader',
-          ),
-        );
-      } finally {
-        await tiled.close();
+      if (part('fov')) {
+        await importCameras(app, 1000);
+        figures.push(...(await fovFigures(browser, app, 1000)));
       }
-      const fleet = await createFleet(app, 40);
-      figures.push(...(await feedFigures(browser, app, fleet, ctx)));
-      figures.push(...(await wallFigures(browser, app, fleet, ctx)));
+      if (part('tiles')) {
+        await importPoints(app, ['poi'], 'TILE', 10_000);
+        const tiled = await signedInPage(browser, app);
+        try {
+          // Only the 10,000 places: one type past the GeoJSON limit, drawn from vector tiles.
+          await tiled.page.addInitScript({
+            content: `localStorage.setItem('cityops.map.hiddenLayers', ${JSON.stringify(
+              JSON.stringify(['camera', 'signal_controller', 'fire_panel', 'school']),
+            )});`,
+          });
+          await tiled.page.goto(`${app.base}/map`);
+          await waitForLayers(tiled.page);
+          figures.push(
+            ...fpsFigures(
+              '10,000 points from vector tiles',
+              await panFrames(tiled.page, ctx.quick ? 5_000 : 15_000),
+              'one type of 10,000, zoom 11.5, 1440×900, SwiftShader',
+            ),
+          );
+        } finally {
+          await tiled.close();
+        }
+      }
+      if (part('feed') || part('wall')) {
+        const fleet = await createFleet(app, 40);
+        if (part('feed')) figures.push(...(await feedFigures(browser, app, fleet, ctx)));
+        if (part('wall')) figures.push(...(await wallFigures(browser, app, fleet, ctx)));
+      }
       return figures;
     } finally {
       await browser.close();
