@@ -61,7 +61,10 @@ beforeAll(async () => {
     name: `Điểm ${i}`,
     geometry: {
       type: 'Point' as const,
-      coordinates: [105.8 + (i % 71) * 0.001, 21.55 + Math.floor(i / 71) * 0.001],
+      coordinates: [105.8 + (i % 71) * 0.001, 21.55 + Math.floor(i / 71) * 0.001] as [
+        number,
+        number,
+      ],
     },
   }));
   expect((await app.cityops.assets.service.importItems(systemActor, places)).created).toBe(5001);
