@@ -508,6 +508,29 @@ async function wallFigures(
   }
 }
 
+/** Frame rate while panning the map, with the asset types in `hidden` switched off. */
+async function panFigures(
+  browser: Browser,
+  app: RunningCityOps,
+  ctx: BenchContext,
+  o: { label: string; conditions: string; hidden?: string[] },
+): Promise<Figure[]> {
+  const s = await signedInPage(browser, app);
+  try {
+    if (o.hidden)
+      await s.page.addInitScript({
+        content: `localStorage.setItem('cityops.map.hiddenLayers', ${JSON.stringify(
+          JSON.stringify(o.hidden),
+        )});`,
+      });
+    await s.page.goto(`${app.base}/map`);
+    await waitForLayers(s.page);
+    return fpsFigures(o.label, await panFrames(s.page, ctx.quick ? 5_000 : 15_000), o.conditions);
+  } finally {
+    await s.close();
+  }
+}
+
 /**
  * Which parts to run (for a closer look at one): CITYOPS_BENCH_CONSOLE_PARTS, a
  * comma-separated list of pan, fov, tiles, feed, wall. Default: all.
@@ -534,20 +557,12 @@ export const consoleScenario: Scenario = {
         10_000,
       );
       if (part('pan')) {
-        const map = await signedInPage(browser, app);
-        try {
-          await map.page.goto(`${app.base}/map`);
-          await waitForLayers(map.page);
-          figures.push(
-            ...fpsFigures(
-              '10,000 points as clustered GeoJSON',
-              await panFrames(map.page, ctx.quick ? 5_000 : 15_000),
-              '4 types of 2,500, zoom 11.5, 1440×900, SwiftShader',
-            ),
-          );
-        } finally {
-          await map.close();
-        }
+        figures.push(
+          ...(await panFigures(browser, app, ctx, {
+            label: '10,000 points as clustered GeoJSON',
+            conditions: '4 types of 2,500, zoom 11.5, 1440×900, SwiftShader',
+          })),
+        );
       }
       if (part('fov')) {
         await importCameras(app, 1000);
@@ -555,26 +570,14 @@ export const consoleScenario: Scenario = {
       }
       if (part('tiles')) {
         await importPoints(app, ['poi'], 'TILE', 10_000);
-        const tiled = await signedInPage(browser, app);
-        try {
-          // Only the 10,000 places: one type past the GeoJSON limit, drawn from vector tiles.
-          await tiled.page.addInitScript({
-            content: `localStorage.setItem('cityops.map.hiddenLayers', ${JSON.stringify(
-              JSON.stringify(['camera', 'signal_controller', 'fire_panel', 'school']),
-            )});`,
-          });
-          await tiled.page.goto(`${app.base}/map`);
-          await waitForLayers(tiled.page);
-          figures.push(
-            ...fpsFigures(
-              '10,000 points from vector tiles',
-              await panFrames(tiled.page, ctx.quick ? 5_000 : 15_000),
-              'one type of 10,000, zoom 11.5, 1440×900, SwiftShader',
-            ),
-          );
-        } finally {
-          await tiled.close();
-        }
+        // Only the 10,000 places: one type past the GeoJSON limit, drawn from vector tiles.
+        figures.push(
+          ...(await panFigures(browser, app, ctx, {
+            label: '10,000 points from vector tiles',
+            conditions: 'one type of 10,000, zoom 11.5, 1440×900, SwiftShader',
+            hidden: ['camera', 'signal_controller', 'fire_panel', 'school'],
+          })),
+        );
       }
       if (part('feed') || part('wall')) {
         const fleet = await createFleet(app, 40);

@@ -20,20 +20,9 @@ import {
 type Nearby = { items: Array<{ id: string; distance: number }> };
 
 describeEachDb('reports: duplicates', (kind) => {
-  const { clock, sms, t } = useCitizenCityOps(kind);
+  const { sms, t, signIn } = useCitizenCityOps(kind);
   let operator: Caller;
   let original: string;
-
-  const signIn = async (phone: string) => {
-    clock.advance(61_000);
-    await t().anonymous.post('/api/v1/citizen/otp', { phone });
-    const e164 = `+84${phone.slice(1)}`;
-    const res = await t().anonymous.post('/api/v1/citizen/otp/verify', {
-      phone,
-      code: sms.codeFor(e164),
-    });
-    return t().as(res.json<{ token: string }>().token);
-  };
 
   beforeAll(async () => {
     await createAgencies(t().admin);

@@ -21,19 +21,9 @@ const REPORT = {
 };
 
 describeEachDb('reports: following, claiming, idempotent submissions', (kind) => {
-  const { clock, sms, t } = useCitizenCityOps(kind);
+  const { t, signIn } = useCitizenCityOps(kind);
   let operator: Caller;
 
-  const signIn = async (phone: string) => {
-    clock.advance(61_000);
-    await t().anonymous.post('/api/v1/citizen/otp', { phone });
-    const res = await t().anonymous.post('/api/v1/citizen/otp/verify', {
-      phone,
-      code: sms.codeFor(`+84${phone.slice(1)}`),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return t().as(res.json<{ token: string }>().token);
-  };
   const mineIds = async (c: Caller) =>
     (await c.get('/api/v1/citizen/reports'))
       .json<{ items: CitizenReport[] }>()

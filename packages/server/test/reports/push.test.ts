@@ -83,23 +83,13 @@ function browser(service: PushService, name: string) {
 describeEachDb('reports: web push to citizens', (kind) => {
   const dataDir = tempDataDir();
   const service = new PushService();
-  const { clock, sms, t } = useCitizenCityOps(kind, {
+  const { clock, t, signIn } = useCitizenCityOps(kind, {
     env: { CITYOPS_DATA_DIR: dataDir },
     modules: { reports: { push: { allowLoopback: true, timeoutMs: 5000 } } },
   });
   let operator: Caller;
   let publicKey = '';
 
-  const signIn = async (phone: string) => {
-    clock.advance(61_000);
-    await t().anonymous.post('/api/v1/citizen/otp', { phone });
-    const res = await t().anonymous.post('/api/v1/citizen/otp/verify', {
-      phone,
-      code: sms.codeFor(`+84${phone.slice(1)}`),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return t().as(res.json<{ token: string }>().token);
-  };
   const subscriptions = async (c: Caller) =>
     (await c.get('/api/v1/citizen/push/subscriptions')).json<{ items: PushSubscriptionInfo[] }>()
       .items;
