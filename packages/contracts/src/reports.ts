@@ -519,6 +519,15 @@ export const nearbyQuerySchema = z
 
 export const nearbyReportSchema = publicReportSchema.extend({ distance: z.number() });
 
+/** GET /api/v1/reports/{id}/duplicates: how far around the report to look. */
+export const duplicateQuerySchema = z
+  .object({ radius: z.coerce.number().int().min(10).max(2000).default(300) })
+  .strict();
+
+/** A report that may be the original of a duplicate: the staff view with its distance in metres. */
+export const duplicateCandidateSchema = reportSchema.extend({ distance: z.number() });
+export type DuplicateCandidate = z.infer<typeof duplicateCandidateSchema>;
+
 export const mapPointSchema = z.object({
   id: z.string(),
   lat: z.number(),

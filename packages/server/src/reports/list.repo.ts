@@ -97,13 +97,18 @@ export function mapPoints(db: Queryable, f: ResolvedFilter, limit: number): Prom
     FROM reports r WHERE ${join(where, ' AND ')} ORDER BY r.id DESC LIMIT ${limit}`);
 }
 
-/** Open reports of a category within `metres` of a point, nearest first. */
+/**
+ * Open reports of a category within `metres` of a point, nearest first;
+ * `opts.scope` limits them to what a staff caller may read, `opts.except`
+ * leaves one report out (the one whose duplicates are sought).
+ */
 export function nearbyOpen(
   db: Queryable,
   p: { lon: number; lat: number },
   category: string,
   metres: number,
   limit: number,
+  opts: { scope?: Sql; except?: number } = {},
 ): Promise<Array<ReportRow & { distance: number }>> {
   const point = sql`ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)`;
   // A box around the circle first, so that the spatial index does the work.
@@ -115,5 +120,6 @@ export function nearbyOpen(
     FROM reports r
     WHERE r.category_code = ${category} AND r.status IN ('received', 'verified', 'assigned', 'in_progress', 'answered')
       AND r.geom && ${box} AND ST_DWithin(r.geom::geography, ${point}::geography, ${metres})
+      AND ${opts.scope ?? sql`TRUE`}${opts.except !== undefined ? sql` AND r.id <> ${opts.except}` : sql``}
     ORDER BY distance, r.id LIMIT ${limit}`);
 }

@@ -7,6 +7,7 @@
 import {
   reportActions,
   type CitizenReport,
+  type DuplicateCandidate,
   type PublicReport,
   type Report,
   type ReportDetail,
@@ -124,6 +125,33 @@ export class ReportQueries {
       ...(await this.d.presenter.staffDetail(r, photos, history, this.d.clock.now())),
       allowedActions: reportActions.filter((a) => decide(subject, a, actor).ok),
     };
+  }
+
+  /**
+   * The reports this one may duplicate, for the back office's merge: open
+   * reports of the same category within `radius` metres (the citizen app's
+   * nearby check), nearest first, among those the caller may read. A report
+   * without a location has none.
+   */
+  async duplicates(p: Principal, id: number, radius: number): Promise<DuplicateCandidate[]> {
+    const r = await this.readable(p, id);
+    if (r.lat === null || r.lon === null) return [];
+    const now = this.d.clock.now();
+    const rows = await lists.nearbyOpen(
+      this.d.db,
+      { lat: r.lat, lon: r.lon },
+      r.category_code,
+      radius,
+      20,
+      { scope: readClause(p), except: r.id },
+    );
+    const photos = await this.withPhotos(rows);
+    return Promise.all(
+      rows.map(async (c) => ({
+        ...(await this.d.presenter.staff(c, photos, now)),
+        distance: Math.round(c.distance),
+      })),
+    );
   }
 
   /** The reporter's identity, for those allowed; every read is an audit entry on the report. */

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import {
+  duplicateCandidateSchema,
+  duplicateQuerySchema,
   pageOf,
   pageQuery,
   reportActionBodies,
@@ -179,6 +181,32 @@ export function reportsRoutes(parts: ReportsModuleParts) {
           Number(request.params.id),
           request.body,
         ),
+    );
+
+    app.get(
+      '/api/v1/reports/:id/duplicates',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: 'The reports this one may duplicate (the candidates of a merge)',
+          description:
+            'Open reports of the same category within `radius` metres (default 300), nearest ' +
+            'first, at most 20, among those the caller may read; none for a report without a ' +
+            "location. The same search as the citizen app's nearby check. `merge` still " +
+            'judges the one chosen.',
+          params: idParams,
+          querystring: duplicateQuerySchema,
+          response: { 200: z.object({ items: z.array(duplicateCandidateSchema) }) },
+        },
+        config: { access: 'reports:read' },
+      },
+      async (request) => ({
+        items: await queries.duplicates(
+          principalOf(request),
+          Number(request.params.id),
+          request.query.radius,
+        ),
+      }),
     );
 
     app.get(

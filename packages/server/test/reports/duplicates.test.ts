@@ -12,6 +12,7 @@ import {
   act,
   citizenReport,
   createAgencies,
+  GIA_SANG_COMMITTEE,
   offset,
   places,
   useCitizenCityOps,
@@ -112,5 +113,61 @@ describeEachDb('reports: duplicates', (kind) => {
     expect((await operator.post(`/api/v1/reports/${a}/merge`, { into: original })).statusCode).toBe(
       409,
     );
+  });
+
+  it('offers staff the candidates of a merge: open reports of the category nearby, in scope', async () => {
+    const at = places.giaSang.at;
+    const send = async (where: [number, number], body: Record<string, unknown> = {}) =>
+      (await citizenReport(t().anonymous, { lat: where[1], lon: where[0], ...body })).report.id;
+    const dup = await send(at, { description: 'Ổ gà (báo lại)' });
+    const near = await send(offset(at, 80, 0), { description: 'Ổ gà lớn cạnh chợ Gia Sàng' });
+    const nearer = await send(offset(at, 0, 30), { description: 'Ổ gà giữa đường' });
+    const far = await send(offset(at, 900, 0));
+    const otherKind = await send(offset(at, 20, 0), {
+      categoryCode: 'other',
+      description: 'Biển quảng cáo che khuất',
+      attributes: {},
+    });
+    const rejected = await send(offset(at, 40, 0));
+    await act(operator, rejected, 'reject', { reason: 'Không đúng' });
+
+    const candidates = async (caller: Caller, id: string, query = '') => {
+      const res = await caller.get(`/api/v1/reports/${id}/duplicates${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ items: Array<ReportDetail & { distance: number }> }>().items;
+    };
+    const items = await candidates(operator, dup);
+    // Nearest first; never itself, another kind, a finished report or one too far.
+    expect(items.map((r) => r.id)).toEqual([nearer, near]);
+    expect(items[0]).toMatchObject({ status: 'received', description: 'Ổ gà giữa đường' });
+    expect(items[0]!.distance).toBeGreaterThan(25);
+    expect(items[0]!.distance).toBeLessThan(35);
+    expect(items.map((r) => r.id)).not.toContain(otherKind);
+    expect((await candidates(operator, dup, '?radius=1000')).map((r) => r.id)).toEqual([
+      nearer,
+      near,
+      far,
+    ]);
+    // The merge still judges the one picked.
+    const merged = await act(operator, dup, 'merge', { into: items[0]!.id });
+    expect(merged).toMatchObject({ status: 'merged', mergedInto: nearer });
+
+    // Only what the caller may read: an officer of the ward's committee sees the
+    // reports assigned to it, and of those only the candidates also assigned to it.
+    const officer = await t().userWith('agency_officer', { agencies: [GIA_SANG_COMMITTEE] });
+    expect((await officer.get(`/api/v1/reports/${near}/duplicates`)).statusCode).toBe(404);
+    for (const id of [near, far]) {
+      await act(operator, id, 'verify');
+      await act(operator, id, 'assign', { agency: GIA_SANG_COMMITTEE });
+    }
+    expect((await candidates(officer, near, '?radius=2000')).map((r) => r.id)).toEqual([far]);
+    expect((await candidates(operator, near, '?radius=2000')).map((r) => r.id)).toEqual([
+      nearer,
+      far,
+    ]);
+    const bad = await operator.get(`/api/v1/reports/${near}/duplicates?radius=5000`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ errors: Array<{ path: string }> }>().errors[0]!.path).toBe('radius');
+    expect((await t().anonymous.get(`/api/v1/reports/${near}/duplicates`)).statusCode).toBe(401);
   });
 });

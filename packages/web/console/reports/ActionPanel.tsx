@@ -9,12 +9,14 @@ import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { ReportAction, ReportDetail } from '@cityops/contracts';
 import { ApiError } from '../../ui/api/errors';
-import { errorKey } from '../../ui/components/states';
+import { ErrorState, errorKey } from '../../ui/components/states';
+import { useResource } from '../../ui/api/use-resource';
 import { resizePhoto } from '../../ui/reports/photos';
 import { statusKey } from '../../ui/reports/report-messages';
 import { useT } from '../i18n';
 import { reportsApi } from './api';
 import { useLookups } from './lookups';
+import { StatusBadge } from './ReportQueue';
 
 type T = ReturnType<typeof useT>['t'];
 
@@ -93,6 +95,71 @@ function Field(props: { label: string; children: ReactNode }) {
       <span>{props.label}</span>
       {props.children}
     </label>
+  );
+}
+
+/** An excerpt of a description, at most `n` characters, cut at a word. */
+function excerpt(text: string, n = 90): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  if (one.length <= n) return one;
+  const cut = one.slice(0, n);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), n / 2)).trimEnd()}…`;
+}
+
+/**
+ * The candidates of a merge: open reports of the same category near this one
+ * (the server's nearby search, in the user's scope), nearest first; picking
+ * one fills the number below, which can still be typed.
+ */
+function MergeCandidates(props: {
+  report: ReportDetail;
+  into: string;
+  onPick: (id: string) => void;
+}) {
+  const { t, fmt } = useT();
+  const id = props.report.id;
+  const res = useResource(`duplicates:${id}`, (signal) => reportsApi.duplicates(id, signal));
+  const picked = props.into.trim().replace(/^#/, '');
+  return (
+    <fieldset className="action-field merge-candidates" data-testid="merge-candidates">
+      <legend>{t('rep.merge.candidates')}</legend>
+      {res.state === 'loading' && <p className="muted small">{t('state.loading')}</p>}
+      {res.state === 'error' && <ErrorState error={res.error} compact onRetry={res.reload} />}
+      {res.state === 'ready' &&
+        (res.data.items.length === 0 ? (
+          <p className="muted small" data-testid="merge-no-candidates">
+            {props.report.location ? t('rep.merge.none') : t('rep.merge.noLocation')}
+          </p>
+        ) : (
+          <ul className="candidate-list">
+            {res.data.items.map((c) => (
+              <li key={c.id}>
+                <label className="candidate" data-testid={`merge-candidate-${c.id}`}>
+                  <input
+                    type="radio"
+                    name="merge-into"
+                    value={c.id}
+                    checked={picked === c.id}
+                    onChange={() => props.onPick(c.id)}
+                  />
+                  <span>
+                    <strong>#{c.id}</strong>{' '}
+                    <span className="muted">
+                      {t('rep.merge.distance', { m: fmt.number(c.distance) })}
+                    </span>{' '}
+                    <StatusBadge status={c.status} />
+                    <br />
+                    <span className="small">{excerpt(c.description)}</span>{' '}
+                    <a href={`/reports/${c.id}`} target="_blank" rel="noreferrer" className="small">
+                      {t('rep.merge.open')}
+                    </a>
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        ))}
+    </fieldset>
   );
 }
 
@@ -396,6 +463,7 @@ function ActionForm(props: {
     case 'merge':
       fields = (
         <>
+          <MergeCandidates report={report} into={into} onPick={setInto} />
           <Field label={t('rep.form.into')}>
             <input
               type="text"

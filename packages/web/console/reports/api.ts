@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type {
   AdminUnit,
+  DuplicateCandidate,
   Page,
   Report,
   ReportAction,
@@ -61,6 +62,9 @@ export const reportsApi = {
     client.get<Page<Report>>('/api/v1/reports', { ...query }, signal),
   get: (id: string, signal?: AbortSignal) => client.get<ReportDetail>(path(id), {}, signal),
   reporter: (id: string) => client.get<Reporter>(path(id, '/reporter')),
+  /** Open reports of the same category near this one: the candidates of a merge. */
+  duplicates: (id: string, signal?: AbortSignal) =>
+    client.get<{ items: DuplicateCandidate[] }>(path(id, '/duplicates'), {}, signal),
   act: <A extends ReportAction>(id: string, action: A, body: ReportActionBody<A>) =>
     client.post<ReportDetail>(path(id, `/${action}`), body),
   patch: (id: string, body: { shareReporterWithAgency?: boolean; internalNote?: string }) =>
