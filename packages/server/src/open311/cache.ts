@@ -11,7 +11,8 @@
  * database nor makes them wait. An answer dropped by clear() is never given.
  */
 export interface CachedAnswer {
-  body: string;
+  /** UTF-8, encoded once however many times it is sent. */
+  body: Buffer;
   type: string;
 }
 

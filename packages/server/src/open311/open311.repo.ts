@@ -3,7 +3,7 @@
  * time, served by the (created_at), (category, created_at) and (is_open,
  * created_at) indexes of migration 0033.
  */
-import type { Queryable } from '../core/db/db.js';
+import { prepared, type Queryable } from '../core/db/db.js';
 import { sql, join, raw, type Sql } from '../core/db/sql.js';
 import type { ReportStatus } from '@cityops/contracts';
 import { INTERNAL_STEPS } from '../reports/history.js';
@@ -83,11 +83,28 @@ export function listRequests(
       sql`r.geom && ST_MakeEnvelope(${b.minLon}, ${b.minLat}, ${b.maxLon}, ${b.maxLat}, 4326)`,
     );
   }
-  return db.query<Open311Row>(sql`
+  const q0 = sql`
     SELECT ${columns(extensions)} FROM reports r
     WHERE ${where.length ? join(where, ' AND ') : sql`TRUE`}
     ORDER BY r.created_at DESC, r.id DESC
-    LIMIT ${q.limit} OFFSET ${q.offset}`);
+    LIMIT ${q.limit} OFFSET ${q.offset}`;
+  // Kept prepared by shape (its text depends only on which filters are given), so that a
+  // page is bound and run without being parsed and planned again. Not with a bbox: its
+  // best plan depends on the box's size.
+  if (q.bbox) return db.query<Open311Row>(q0);
+  const shape = [
+    q.ids,
+    q.categories?.length === 1,
+    q.categories && q.categories.length > 1,
+    q.open !== undefined,
+    q.start,
+    q.end,
+    q.agencies,
+    extensions,
+  ]
+    .map((x) => (x ? 1 : 0))
+    .join('');
+  return db.query<Open311Row>(prepared(`open311_requests_${shape}`, q0));
 }
 
 export interface NoteRow {

@@ -67,7 +67,7 @@ export function open311Routes(d: Open311RoutesDeps) {
   d.reports.changes.onChange(() => cache.clear());
   const baseOf = (r: FastifyRequest) => d.publicUrl ?? `${r.protocol}://${r.host}`;
 
-  const send = (reply: FastifyReply, format: Format, body: string, status = 200) =>
+  const send = (reply: FastifyReply, format: Format, body: string | Buffer, status = 200) =>
     reply.status(status).type(TYPES[format]).header('x-content-type-options', 'nosniff').send(body);
 
   /** A cached GET: the same answer for the same URL for a moment. */
@@ -79,7 +79,7 @@ export function open311Routes(d: Open311RoutesDeps) {
   ) => {
     const key = `${baseOf(request)}${request.url}`;
     const answer = await cache.answer(key, async () => ({
-      body: await make(),
+      body: Buffer.from(await make()),
       type: TYPES[format],
     }));
     return send(reply, format, answer.body);

@@ -9,5 +9,6 @@ const EMAIL = /[^\s@<>"']+@[^\s@<>"']+\.[a-z]{2,}/gi;
 export const MASK = '[***]';
 
 export function redactContacts(text: string): string {
-  return text.replace(EMAIL, MASK).replace(PHONE, MASK);
+  // The e-mail pattern tries every position; most texts have no "@" to find.
+  return (text.includes('@') ? text.replace(EMAIL, MASK) : text).replace(PHONE, MASK);
 }

@@ -28,6 +28,16 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * A statement PostgreSQL keeps prepared on each pooled connection under `name`
+ * (parsed and planned once, then only bound and run): for a hot read whose
+ * text takes few shapes. The name must be unique to the text. PGlite runs it
+ * as any other statement.
+ */
+export function prepared(name: string, q: Sql): Sql {
+  return Object.assign(q, { name });
+}
+
 /** The first row, or undefined. */
 export async function maybeOne<R = Row>(db: Queryable, q: Sql): Promise<R | undefined> {
   const rows = await db.query<R>(q);

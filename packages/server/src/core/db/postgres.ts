@@ -20,7 +20,8 @@ const typeParsers = {
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R = Row>(s: Sql): Promise<R[]> {
-      const res = await client.query({ text: s.text, values: s.values, types: typeParsers });
+      const name = (s as { name?: string }).name;
+      const res = await client.query({ name, text: s.text, values: s.values, types: typeParsers });
       return res.rows as R[];
     },
     async exec(script: string): Promise<void> {
