@@ -535,6 +535,7 @@ export const mapPointSchema = z.object({
   status: reportStatusSchema,
   category: z.string(),
 });
+export type ReportMapPoint = z.infer<typeof mapPointSchema>;
 
 export const publicReportFilterSchema = z
   .object({

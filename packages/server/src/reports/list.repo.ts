@@ -85,12 +85,21 @@ export interface MapPointRow {
   category_code: string;
 }
 
-/** Points for the public map: located reports not rejected, newest first. */
-export function mapPoints(db: Queryable, f: ResolvedFilter, limit: number): Promise<MapPointRow[]> {
+/**
+ * Points for a map: located reports, newest first. The public map (no
+ * `staff`) leaves out the rejected; a staff map takes the caller's scope and
+ * shows what its filter names.
+ */
+export function mapPoints(
+  db: Queryable,
+  f: ResolvedFilter,
+  limit: number,
+  staff?: { scope: Sql; now: Date },
+): Promise<MapPointRow[]> {
   const where = [
     sql`r.geom IS NOT NULL`,
-    sql`r.status <> 'rejected'`,
-    ...conditions(f, new Date()),
+    staff ? staff.scope : sql`r.status <> 'rejected'`,
+    ...conditions(f, staff?.now ?? new Date()),
   ];
   return db.query<MapPointRow>(sql`
     SELECT r.id, ST_Y(r.geom) AS lat, ST_X(r.geom) AS lon, r.status, r.category_code

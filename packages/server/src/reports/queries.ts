@@ -92,6 +92,21 @@ export class ReportQueries {
     return Promise.all(rows.map((r) => this.d.presenter.staff(r, photos, now)));
   }
 
+  /** Points of the located reports under a staff filter, in the caller's scope, newest first. */
+  async staffMap(p: Principal, filter: ReportFilter, limit: number) {
+    const rows = await lists.mapPoints(this.d.db, await this.resolve(filter), limit, {
+      scope: readClause(p),
+      now: this.d.clock.now(),
+    });
+    return rows.map((r) => ({
+      id: String(r.id),
+      lat: r.lat,
+      lon: r.lon,
+      status: r.status,
+      category: r.category_code,
+    }));
+  }
+
   private async readable(p: Principal, id: number): Promise<repo.ReportRow> {
     const r = await repo.findReport(this.d.db, id, { where: readClause(p) });
     if (!r) throw new NotFoundError('Report', String(id));

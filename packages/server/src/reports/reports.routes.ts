@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   duplicateCandidateSchema,
   duplicateQuerySchema,
+  mapPointSchema,
   pageOf,
   pageQuery,
   reportActionBodies,
@@ -34,6 +35,8 @@ import type { ReportsModuleParts } from './parts.js';
 
 const idParams = z.object({ id: reportIdSchema });
 const photoParams = z.object({ id: reportIdSchema, fileId: z.uuid() });
+/** Points a staff map takes at most. */
+const MAP_LIMIT = 5000;
 const sizeQuery = z.object({ size: z.enum(['full', 'thumb']).default('full') }).strict();
 
 const ACTION_SUMMARY: Record<ReportAction, string> = {
@@ -94,6 +97,26 @@ export function reportsRoutes(parts: ReportsModuleParts) {
           limit: limit + 1,
         });
         return pageFrom(items, limit, (r) => [Number(r.id)]);
+      },
+    );
+
+    app.get(
+      '/api/v1/reports/map',
+      {
+        schema: {
+          tags: ['reports'],
+          summary: `Points of the located reports under the list's filters (newest ${MAP_LIMIT})`,
+          description:
+            "The same filters as GET /api/v1/reports, in the caller's scope; reports without a " +
+            `location are left out. \`truncated\`: more than ${MAP_LIMIT} matched (narrow the filter).`,
+          querystring: reportFilterSchema,
+          response: { 200: z.object({ items: z.array(mapPointSchema), truncated: z.boolean() }) },
+        },
+        config: { access: 'reports:read' },
+      },
+      async (request) => {
+        const items = await queries.staffMap(principalOf(request), request.query, MAP_LIMIT + 1);
+        return { items: items.slice(0, MAP_LIMIT), truncated: items.length > MAP_LIMIT };
       },
     );
 

@@ -1,8 +1,9 @@
 /**
  * The back office's tools around the workflow, in a real headless Chromium
  * against a real CityOps: merging a duplicate by picking its original among
- * the open reports of the same kind nearby. Every page fails its test on any
- * browser console error.
+ * the open reports of the same kind nearby; the queue as a map of the
+ * filtered reports (MapLibre loaded only then), a click opening a report.
+ * Every page fails its test on any browser console error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
@@ -94,6 +95,72 @@ describe('merging a duplicate', () => {
       .toBe('Trùng, đã gộp');
     const after = (await api.get(`/api/v1/reports/${duplicate}`)).json<ReportDetail>();
     expect(after.mergedInto).toBe(original);
+    expectNoConsoleErrors(operator);
+  });
+});
+
+describe('the queue as a map', () => {
+  it('draws the filtered reports, loads MapLibre only then, and opens a report on a click', async () => {
+    const { page } = operator;
+    const scripts: string[] = [];
+    const onRequest = (r: { url(): string; resourceType(): string }) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+    };
+    page.on('request', onRequest);
+    await page.goto(`${env.base}/reports`);
+    await page.getByTestId('reports-table').waitFor();
+    expect(scripts.some((u) => /\/maplibre-[^/]*\.js$/.test(u))).toBe(false);
+
+    // The same filters as the list: open reports (the merged duplicate is not one).
+    const open = 'received,verified,assigned,in_progress';
+    const expected = async (query: string) =>
+      (await api.get(`/api/v1/reports/map?status=${open}${query}`)).json<{
+        items: Array<{ id: string; lat: number; lon: number }>;
+      }>().items;
+    const all = await expected('');
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('view-map').click();
+    await expect.poll(() => page.url()).toContain('view=map');
+    const canvas = page.getByTestId('queue-map');
+    await expect
+      .poll(() => canvas.getAttribute('data-points'), { timeout: 30_000 })
+      .toBe(String(all.length));
+    expect(scripts.some((u) => /\/maplibre-[^/]*\.js$/.test(u))).toBe(true);
+    page.off('request', onRequest);
+    expect(await page.getByTestId('queue-map-count').textContent()).toContain(
+      `${all.length} phản ánh có vị trí`,
+    );
+
+    // Another kind: the map follows the filter (kept in the address with the view).
+    await page.getByTestId('filter-category').selectOption('other');
+    const others = await expected('&category=other');
+    expect(others).toHaveLength(1);
+    await expect.poll(() => canvas.getAttribute('data-points')).toBe('1');
+    expect(page.url()).toContain('category=other');
+    await screenshot(page, 'reports-backoffice-02-queue-map');
+
+    // A click on the point opens its report.
+    const target = others[0]!;
+    // Bounded waits on what is drawn: an 'idle' the map already passed would never come.
+    await page.waitForFunction(
+      `(() => {
+        const m = window.__cityopsMap;
+        return !!m && m.loaded() && !m.isMoving() &&
+          m.queryRenderedFeatures({ layers: ['queue-reports'] }).length === 1;
+      })()`,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const at = await page.evaluate<{ x: number; y: number }>(
+      `(() => {
+        const p = window.__cityopsMap.project([${target.lon}, ${target.lat}]);
+        return { x: p.x, y: p.y };
+      })()`,
+    );
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await expect.poll(() => page.url()).toContain(`/reports/${target.id}`);
+    await page.getByTestId('report-view').waitFor();
     expectNoConsoleErrors(operator);
   });
 });

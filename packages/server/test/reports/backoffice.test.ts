@@ -57,6 +57,50 @@ describeEachDb('reports: back office queue and public layers', (kind) => {
     expect(badSort.body).toContain('sort');
   });
 
+  it("draws the queue under its filters as map points, in the caller's scope", async () => {
+    const [lon, lat] = places.giaSang.at;
+    const there = (await citizenReport(t().anonymous, { lat, lon, description: 'Ổ gà ở Gia Sàng' }))
+      .report.id;
+    const placeless = await operator.post('/api/v1/reports', {
+      categoryCode: 'other',
+      description: 'Gọi đến đường dây nóng, chỉ có địa chỉ',
+      address: 'Tổ 5, phường Phan Đình Phùng',
+    });
+    expect(placeless.statusCode, placeless.body).toBe(201);
+    const map = async (caller: Caller, query = '') => {
+      const res = await caller.get(`/api/v1/reports/map${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json<{ items: Array<{ id: string; lat: number; status: string }> }>();
+      expect(body).toMatchObject({ truncated: false });
+      return body.items;
+    };
+    const all = await map(operator);
+    // Newest first; a report without a location has no point.
+    expect(all.map((p) => p.id)).toEqual([there, ...[...ids].reverse()]);
+    expect(all[0]).toMatchObject({
+      id: there,
+      lat,
+      lon,
+      status: 'received',
+      category: 'road_damage',
+    });
+    expect((await map(operator, '?category=other')).map((p) => p.id)).toEqual([ids[3], ids[0]]);
+    expect((await map(operator, `?unit=${places.giaSang.unit}`)).map((p) => p.id)).toEqual([there]);
+    // The staff map shows a rejected report when the filter asks for it (the public one never).
+    const rejectedRes = await operator.post(`/api/v1/reports/${ids[0]}/reject`, {
+      reason: 'Trùng',
+    });
+    expect(rejectedRes.statusCode, rejectedRes.body).toBe(200);
+    expect((await map(operator, '?status=rejected')).map((p) => p.id)).toEqual([ids[0]]);
+    // Only what the caller may read.
+    const local = await t().userWith('operator', { units: [places.giaSang.unit] });
+    expect((await map(local)).map((p) => p.id)).toEqual([there]);
+    const bad = await operator.get('/api/v1/reports/map?status=lost');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('status');
+    expect((await t().anonymous.get('/api/v1/reports/map')).statusCode).toBe(401);
+  });
+
   it('names the admin unit in public answers', async () => {
     const res = await t().anonymous.get(`/api/v1/citizen/public/reports/${ids[0]}`);
     expect(res.statusCode).toBe(200);

@@ -5,7 +5,7 @@
  * in Vietnam time. The filters live in the address (`/reports?status=…`), so
  * a view can be reloaded or shared, and they survive a visit to a report.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type {
   Report,
   ReportListExportRequest,
@@ -29,6 +29,9 @@ import { CategoryIcon } from '../../ui/reports/icons';
 
 const PAGE_SIZE = 100;
 
+/** The queue as a map: its own chunk (MapLibre), loaded when first shown. */
+const QueueMap = lazy(() => import('./QueueMap'));
+
 export interface Filters {
   status: '' | 'open' | ReportStatus;
   category: string;
@@ -37,6 +40,8 @@ export interface Filters {
   overdue: boolean;
   q: string;
   sort: ReportListSort;
+  /** The queue as a table, or as a map of the same filtered reports. */
+  view: 'list' | 'map';
 }
 
 const DEFAULTS: Filters = {
@@ -47,6 +52,7 @@ const DEFAULTS: Filters = {
   overdue: false,
   q: '',
   sort: 'newest',
+  view: 'list',
 };
 
 /** The filters a query string names; a missing or unknown value keeps the default. */
@@ -67,6 +73,7 @@ export function filtersFrom(search: string): Filters {
     overdue: p.get('overdue') === 'true',
     q: (p.get('q') ?? '').slice(0, 200),
     sort: p.get('sort') === 'deadline' ? 'deadline' : DEFAULTS.sort,
+    view: p.get('view') === 'map' ? 'map' : DEFAULTS.view,
   };
 }
 
@@ -80,6 +87,7 @@ export function searchOf(f: Filters): string {
   if (f.overdue) p.set('overdue', 'true');
   if (f.q.trim()) p.set('q', f.q);
   if (f.sort !== DEFAULTS.sort) p.set('sort', f.sort);
+  if (f.view !== DEFAULTS.view) p.set('view', f.view);
   const s = p.toString();
   return s ? `?${s}` : '';
 }
@@ -174,12 +182,17 @@ export function ReportQueue() {
   const pager = useCursorPager(filterKey);
 
   const query = listQueryOf(filters, q);
-  const list = useResource(`${filterKey}|${pager.cursor ?? ''}`, (signal) =>
-    reportsApi.list(
-      { ...query, limit: PAGE_SIZE, ...(pager.cursor ? { cursor: pager.cursor } : {}) },
-      signal,
-    ),
+  const onMap = filters.view === 'map';
+  const list = useResource(`${filterKey}|${pager.cursor ?? ''}|${filters.view}`, (signal) =>
+    onMap
+      ? Promise.resolve({ items: [], nextCursor: null })
+      : reportsApi.list(
+          { ...query, limit: PAGE_SIZE, ...(pager.cursor ? { cursor: pager.cursor } : {}) },
+          signal,
+        ),
   );
+  // The map takes the filters, not the order.
+  const mapQuery = listQueryOf({ ...filters, sort: 'newest' }, q);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const exportCsv = async () => {
@@ -321,60 +334,84 @@ export function ReportQueue() {
         exportError !== null && <ErrorState error={exportError} compact />
       )}
 
-      {list.state === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
-      {list.state === 'loading' && items.length === 0 && <Loading />}
-      {list.state === 'ready' && items.length === 0 && <Empty />}
-      {items.length > 0 && (
-        <div className="table-wrap" aria-busy={list.state === 'loading'}>
-          <table className="data reports-table" data-testid="reports-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('rep.col.id')}</th>
-                <th scope="col">{t('rep.col.category')}</th>
-                <th scope="col">{t('rep.col.description')}</th>
-                <th scope="col">{t('rep.col.status')}</th>
-                <th scope="col">{t('rep.col.unit')}</th>
-                <th scope="col">{t('rep.col.agency')}</th>
-                <th scope="col">{t('rep.col.received')}</th>
-                <th scope="col">{t('rep.col.deadline')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => {
-                const unit = r.adminUnit ? units.get(r.adminUnit) : undefined;
-                return (
-                  <tr
-                    key={r.id}
-                    className={r.overdue ? 'overdue' : undefined}
-                    data-testid={`report-row-${r.id}`}
-                  >
-                    <td className="nowrap">
-                      <Link href={`/reports/${r.id}`}>#{r.id}</Link>
-                    </td>
-                    <td>
-                      <CategoryIcon code={r.category.code} />{' '}
-                      {pick(r.category.nameVi, r.category.nameEn)}
-                    </td>
-                    <td className="description-cell">
-                      <Link href={`/reports/${r.id}`}>{r.description}</Link>
-                    </td>
-                    <td>
-                      <StatusBadge status={r.status} /> <DeadlineFlags report={r} />
-                    </td>
-                    <td>{unit ? pick(unit.nameVi, unit.nameEn) : (r.adminUnit ?? '—')}</td>
-                    <td>
-                      {r.primaryAgency ? pick(r.primaryAgency.nameVi, r.primaryAgency.nameEn) : '—'}
-                    </td>
-                    <td className="nowrap">{fmt.dateTime(r.createdAt)}</td>
-                    <td className="nowrap">{fmt.date(r.dueDate)}</td>
+      <div className="view-switch" role="group" aria-label={t('rep.view')}>
+        {(['list', 'map'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            className={`button${filters.view === v ? ' primary' : ''}`}
+            aria-pressed={filters.view === v}
+            data-testid={`view-${v}`}
+            onClick={() => setFilters({ view: v })}
+          >
+            {t(v === 'list' ? 'rep.viewList' : 'rep.viewMap')}
+          </button>
+        ))}
+      </div>
+      {onMap ? (
+        <Suspense fallback={<Loading />}>
+          <QueueMap query={mapQuery} queryKey={filterKey} />
+        </Suspense>
+      ) : (
+        <>
+          {list.state === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
+          {list.state === 'loading' && items.length === 0 && <Loading />}
+          {list.state === 'ready' && items.length === 0 && <Empty />}
+          {items.length > 0 && (
+            <div className="table-wrap" aria-busy={list.state === 'loading'}>
+              <table className="data reports-table" data-testid="reports-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('rep.col.id')}</th>
+                    <th scope="col">{t('rep.col.category')}</th>
+                    <th scope="col">{t('rep.col.description')}</th>
+                    <th scope="col">{t('rep.col.status')}</th>
+                    <th scope="col">{t('rep.col.unit')}</th>
+                    <th scope="col">{t('rep.col.agency')}</th>
+                    <th scope="col">{t('rep.col.received')}</th>
+                    <th scope="col">{t('rep.col.deadline')}</th>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                </thead>
+                <tbody>
+                  {items.map((r) => {
+                    const unit = r.adminUnit ? units.get(r.adminUnit) : undefined;
+                    return (
+                      <tr
+                        key={r.id}
+                        className={r.overdue ? 'overdue' : undefined}
+                        data-testid={`report-row-${r.id}`}
+                      >
+                        <td className="nowrap">
+                          <Link href={`/reports/${r.id}`}>#{r.id}</Link>
+                        </td>
+                        <td>
+                          <CategoryIcon code={r.category.code} />{' '}
+                          {pick(r.category.nameVi, r.category.nameEn)}
+                        </td>
+                        <td className="description-cell">
+                          <Link href={`/reports/${r.id}`}>{r.description}</Link>
+                        </td>
+                        <td>
+                          <StatusBadge status={r.status} /> <DeadlineFlags report={r} />
+                        </td>
+                        <td>{unit ? pick(unit.nameVi, unit.nameEn) : (r.adminUnit ?? '—')}</td>
+                        <td>
+                          {r.primaryAgency
+                            ? pick(r.primaryAgency.nameVi, r.primaryAgency.nameEn)
+                            : '—'}
+                        </td>
+                        <td className="nowrap">{fmt.dateTime(r.createdAt)}</td>
+                        <td className="nowrap">{fmt.date(r.dueDate)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Pager pager={pager} nextCursor={list.data?.nextCursor} busy={list.state === 'loading'} />
+        </>
       )}
-      <Pager pager={pager} nextCursor={list.data?.nextCursor} busy={list.state === 'loading'} />
     </>
   );
 }

@@ -17,6 +17,7 @@ import type {
   ReportExportLinkRequest,
   ReportListExportRequest,
   ReportListSort,
+  ReportMapPoint,
   ReportStats,
   Reporter,
   UploadedFile,
@@ -60,6 +61,13 @@ const path = (id: string, rest = '') => `/api/v1/reports/${encodeURIComponent(id
 export const reportsApi = {
   list: (query: ReportListQuery, signal?: AbortSignal) =>
     client.get<Page<Report>>('/api/v1/reports', { ...query }, signal),
+  /** Points of the located reports under the list's filters (the newest 5,000). */
+  map: (query: ReportListQuery, signal?: AbortSignal) =>
+    client.get<{ items: ReportMapPoint[]; truncated: boolean }>(
+      '/api/v1/reports/map',
+      { ...query },
+      signal,
+    ),
   get: (id: string, signal?: AbortSignal) => client.get<ReportDetail>(path(id), {}, signal),
   reporter: (id: string) => client.get<Reporter>(path(id, '/reporter')),
   /** Open reports of the same category near this one: the candidates of a merge. */
