@@ -7,7 +7,8 @@
  * registry's import (credentials sealed, scope checked, audited).
  */
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazyModule } from '../core/lazy-module.js';
 import {
   assetTypeCatalogue,
   type AssetCreateInput,
@@ -86,8 +87,11 @@ function cellText(v: ExcelJS.CellValue): string {
   return '';
 }
 
+const loadExcel = lazyModule(() => import('exceljs'));
+
 export async function rowsFromXlsx(bytes: Buffer): Promise<Array<{ row: number; cells: Cells }>> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await loadExcel();
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (err) {

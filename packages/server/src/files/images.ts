@@ -6,9 +6,11 @@
  * never reach the store. A 320-pixel thumbnail goes with each.
  */
 import { fileTypeFromBuffer } from 'file-type';
-import heicConvert from 'heic-convert';
-import sharp from 'sharp';
 import { AppError, PayloadTooLargeError } from '../core/errors.js';
+import { lazyModule } from '../core/lazy-module.js';
+
+const loadSharp = lazyModule(async () => (await import('sharp')).default);
+const loadHeicConvert = lazyModule(async () => (await import('heic-convert')).default);
 
 export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export const THUMB_SIZE = 320;
@@ -56,6 +58,7 @@ export async function processImage(bytes: Buffer, limit: number): Promise<Proces
   }
   let input = bytes;
   if (type === 'image/heic') {
+    const heicConvert = await loadHeicConvert();
     try {
       input = Buffer.from(await heicConvert({ buffer: bytes, format: 'JPEG', quality: 0.9 }));
     } catch {
@@ -68,6 +71,7 @@ export async function processImage(bytes: Buffer, limit: number): Promise<Proces
       : type === 'image/webp'
         ? { contentType: 'image/webp', extension: 'webp' }
         : { contentType: 'image/jpeg', extension: 'jpg' };
+  const sharp = await loadSharp();
   try {
     // rotate() applies the EXIF orientation before the metadata is dropped.
     const base = sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'error' })

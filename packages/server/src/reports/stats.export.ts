@@ -1,5 +1,5 @@
 /** The statistics as CSV or XLSX, with Vietnamese and English column headers. */
-import ExcelJS from 'exceljs';
+import { lazyModule } from '../core/lazy-module.js';
 import { stringify } from 'csv-stringify/sync';
 import type { ReportStats, ReportStatsRow } from '@cityops/contracts';
 
@@ -46,8 +46,11 @@ export function statsCsv(s: ReportStats, lang: Lang): string {
   return `\ufeff${stringify([COLUMNS.map((c) => header(c, lang)), ...body])}`;
 }
 
+const loadExcel = lazyModule(() => import('exceljs'));
+
 export async function statsXlsx(s: ReportStats, lang: Lang): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await loadExcel();
+  const book = new Excel.Workbook();
   book.creator = 'CityOps';
   const sheet = book.addWorksheet(lang === 'en' ? 'Reports' : 'Phản ánh');
   sheet.addRow([
