@@ -24,7 +24,8 @@ export const deadlineClasses = ['urgent', 'on_the_spot', 'normal'] as const;
 export const deadlineClassSchema = z.enum(deadlineClasses);
 export type DeadlineClass = z.infer<typeof deadlineClassSchema>;
 
-export const reportChannels = ['citizen_app', 'open311', 'staff'] as const;
+/** Where a report came in: the citizen app, Open311, the IOC's hotline, other staff intake. */
+export const reportChannels = ['citizen_app', 'open311', 'phone', 'staff'] as const;
 export type ReportChannel = (typeof reportChannels)[number];
 
 /** The staff actions, as in POST /api/v1/reports/{id}/{action}. */
@@ -406,6 +407,8 @@ export const staffReportCreateSchema = z
     address: z.string().trim().max(500).optional(),
     attributes: attributeValuesSchema.default({}),
     photoIds: z.array(z.uuid()).max(10).default([]),
+    /** `phone`: a call to the hotline; `staff` (default): walk-in, letter, other intake. */
+    channel: z.enum(['phone', 'staff']).default('staff'),
     reporter: z
       .object({
         name: z.string().trim().max(200).optional(),

@@ -1,7 +1,7 @@
 /** The list queries of reports: staff lists with filters, public lists and map points, nearby open reports. */
 import type { ReportStatus } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
-import { sql, join, type Sql } from '../core/db/sql.js';
+import { sql, join, empty, type Sql } from '../core/db/sql.js';
 import { containsPattern } from '../core/text.js';
 import { reportColumns, type ReportRow } from './reports.repo.js';
 
@@ -129,6 +129,6 @@ export function nearbyOpen(
     FROM reports r
     WHERE r.category_code = ${category} AND r.status IN ('received', 'verified', 'assigned', 'in_progress', 'answered')
       AND r.geom && ${box} AND ST_DWithin(r.geom::geography, ${point}::geography, ${metres})
-      AND ${opts.scope ?? sql`TRUE`}${opts.except !== undefined ? sql` AND r.id <> ${opts.except}` : sql``}
+      AND ${opts.scope ?? sql`TRUE`}${opts.except !== undefined ? sql` AND r.id <> ${opts.except}` : empty}
     ORDER BY distance, r.id LIMIT ${limit}`);
 }

@@ -39,6 +39,11 @@ export class ReportPresenter {
     private readonly units: UnitNames,
   ) {}
 
+  /** An admin unit's names (its code when unknown). */
+  unit(code: string | null) {
+    return this.units.ref(code);
+  }
+
   private async category(code: string): Promise<AgencyRef> {
     const c = await this.categories.find(code);
     return c ? { code, nameVi: c.nameVi, nameEn: c.nameEn } : { code, nameVi: code, nameEn: code };

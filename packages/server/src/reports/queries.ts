@@ -107,6 +107,11 @@ export class ReportQueries {
     }));
   }
 
+  /** An admin unit's names, for messages (its code when unknown). */
+  unitNames(code: string) {
+    return this.d.presenter.unit(code);
+  }
+
   private async readable(p: Principal, id: number): Promise<repo.ReportRow> {
     const r = await repo.findReport(this.d.db, id, { where: readClause(p) });
     if (!r) throw new NotFoundError('Report', String(id));

@@ -2,7 +2,7 @@
  * Storage of reports: the rows, their coordinators, photos and history. Every
  * query that lists reports for a caller takes a scope condition (access.ts).
  */
-import type { ReportStatus } from '@cityops/contracts';
+import type { ReportChannel, ReportStatus } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
 import { sql, join, empty, raw, type Sql } from '../core/db/sql.js';
 
@@ -17,7 +17,7 @@ export interface ReportRow {
   address: string | null;
   address_id: string | null;
   admin_unit: string | null;
-  channel: 'citizen_app' | 'open311' | 'staff';
+  channel: ReportChannel;
   attributes: Record<string, string | string[]>;
   primary_agency: string | null;
   routed_agency: string | null;

@@ -29,6 +29,7 @@ import { decodeCursor, pageFrom } from '../core/http/cursor.js';
 import { ForbiddenError, ValidationError } from '../core/errors.js';
 import { uploaderOf } from '../files/uploader.js';
 import { IOC_ROLES } from './access.js';
+import { inUnits } from './workflow.js';
 import { historyActorOf } from './history.js';
 import { renameSubmissionErrors } from './errors.js';
 import type { ReportsModuleParts } from './parts.js';
@@ -143,7 +144,7 @@ export function reportsRoutes(parts: ReportsModuleParts) {
         const { id } = await renameSubmissionErrors(
           submissions.submit(
             {
-              channel: 'staff',
+              channel: b.channel,
               categoryCode: b.categoryCode,
               description: b.description,
               location:
@@ -162,7 +163,25 @@ export function reportsRoutes(parts: ReportsModuleParts) {
               citizenId: null,
               mediaUrl: null,
             },
-            { history: historyActorOf(p), audit: actorFrom(request), uploader: uploaderOf(p) },
+            {
+              history: historyActorOf(p),
+              audit: actorFrom(request),
+              uploader: uploaderOf(p),
+              // Staff take reports for their own area: a place outside it is refused.
+              unit: async (unit, at) => {
+                if (p.scope.all) return;
+                if (!at)
+                  throw ValidationError.field(
+                    'lat',
+                    'give the place (lat and lon): you take reports for some admin units only, and a report without a location belongs to none of them',
+                  );
+                if (unit !== null && inUnits(p.scope, unit)) return;
+                const names = unit ? await queries.unitNames(unit) : null;
+                throw new ForbiddenError(
+                  `The place (lat ${at.lat}, lon ${at.lon}) is in ${names ? `${names.nameEn} (${names.code})` : 'no admin unit'}, outside the admin units you work for; staff of that area or of the whole province take reports there.`,
+                );
+              },
+            },
           ),
           { category: 'categoryCode', location: 'lat' },
         );

@@ -92,6 +92,11 @@ export class ReportSubmissions {
       history: HistoryActor;
       audit: Actor;
       uploader: Uploader;
+      /**
+       * Checks the admin unit the location lies in (null: no location) before
+       * anything is written; throws to refuse (a staff member outside their area).
+       */
+      unit?: (unit: string | null, location: { lat: number; lon: number } | null) => Promise<void>;
       /** Makes the sender's citizen account in the transaction (an anonymous citizen). */
       citizen?: (tx: Queryable) => Promise<string>;
       /** Runs last in the submission's transaction (e.g. to remember an Idempotency-Key). */
@@ -116,6 +121,7 @@ export class ReportSubmissions {
       ? await repo.unitAt(this.d.db, s.location.lon, s.location.lat, today)
       : null;
     if (s.location && !unit) throw new OutsideJurisdictionError(s.location.lat, s.location.lon);
+    await by.unit?.(unit, s.location);
     const agency = await this.d.categories.route(category, unit);
     const { dueDate, deadline } = await this.d.calendar.deadlineAfter(
       now,

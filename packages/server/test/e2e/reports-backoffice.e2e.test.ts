@@ -3,7 +3,10 @@
  * against a real CityOps: merging a duplicate by picking its original among
  * the open reports of the same kind nearby; the queue as a map of the
  * filtered reports (MapLibre loaded only then), a click opening a report.
- * Every page fails its test on any browser console error.
+ * Taking a call at the hotline: the place by a click on the map or typed
+ * coordinates, the caller kept private, a place outside the operator's
+ * units refused with the server's reason. Every page fails its test on any
+ * browser console error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
@@ -11,10 +14,12 @@ import type { ReportDetail } from '@cityops/contracts';
 import { screenshot, watchedPage, type WatchedPage } from './browser.js';
 import { offset, places } from '../reports/harness.js';
 import type { Caller } from '../support/app.js';
+import { systemActor } from '../../src/core/auth/principal.js';
 import {
   callerAs,
   expectNoConsoleErrors,
   OPERATOR,
+  PASSWORD,
   signInConsole,
   startReportsEnv,
   type ReportsEnv,
@@ -162,5 +167,97 @@ describe('the queue as a map', () => {
     await expect.poll(() => page.url()).toContain(`/reports/${target.id}`);
     await page.getByTestId('report-view').waitFor();
     expectNoConsoleErrors(operator);
+  });
+});
+
+describe('taking a call at the hotline', () => {
+  const CALLER = { name: 'Lê Văn Cường', phone: '0987654321' };
+
+  it('takes a report by phone with the place clicked on the map; the caller stays private', async () => {
+    const { page } = operator;
+    await page.goto(`${env.base}/reports`);
+    await page.getByTestId('take-call').click();
+    await page.getByTestId('phone-intake').waitFor();
+    await page.getByTestId('intake-category').selectOption('road_damage');
+    await page.getByTestId('attr-hazard_level').selectOption('high');
+    await page.getByTestId('intake-description').fill('Người dân gọi: nắp cống bị vỡ trước số 25');
+    await page.getByTestId('intake-name').fill(CALLER.name);
+    await page.getByTestId('intake-phone').fill(CALLER.phone);
+    // A click in the middle of the map (it opens on the city centre) places the report.
+    await page.waitForFunction(
+      `(() => { const m = window.__cityopsReportMap; return !!m && m.loaded() && !m.isMoving(); })()`,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const map = page.getByTestId('report-map');
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await page.getByTestId('intake-picked').textContent()).toContain('Vị trí đã chọn');
+    await screenshot(page, 'reports-backoffice-03-phone-intake');
+    await page.getByTestId('intake-submit').click();
+    await page.getByTestId('report-view').waitFor();
+    const id = /\/reports\/(\d+)$/.exec(page.url())?.[1];
+    expect(id).toBeTruthy();
+    expect(await page.getByTestId('report-view').textContent()).toContain('Đường dây nóng');
+    expect(await page.getByText(CALLER.name).count()).toBe(0);
+    await page.getByTestId('show-reporter').click();
+    expect(await page.getByTestId('reporter').textContent()).toContain(CALLER.name);
+
+    const r = (await api.get(`/api/v1/reports/${id}`)).json<ReportDetail>();
+    expect(r).toMatchObject({ channel: 'phone', adminUnit: places.phanDinhPhung.unit });
+    expect(Math.abs(r.location!.lat - places.phanDinhPhung.at[1])).toBeLessThan(0.001);
+    expect(Math.abs(r.location!.lon - places.phanDinhPhung.at[0])).toBeLessThan(0.001);
+    expectNoConsoleErrors(operator);
+  });
+
+  it('refuses a place outside the operator’s units, saying why', async () => {
+    const email = 'giasang.operator@reports.e2e';
+    await env.cityops.people.users.create(systemActor, {
+      email,
+      name: 'Điều hành viên Gia Sàng',
+      role: 'operator',
+      password: PASSWORD,
+      units: [places.giaSang.unit],
+      agencies: [],
+      locale: 'vi',
+    });
+    const context = await env.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      timezoneId: 'Asia/Ho_Chi_Minh',
+    });
+    const local = { context, ...(await watchedPage(context)) };
+    const { page } = local;
+    await signInConsole(page, env.base, email);
+    await page.goto(`${env.base}/reports/new`);
+    await page.getByTestId('intake-category').selectOption('other');
+    await page.getByTestId('intake-description').fill('Người dân gọi: biển báo bị đổ');
+    const [lon, lat] = places.phanDinhPhung.at;
+    await page.getByTestId('intake-coords').fill(`${lat}, ${lon}`);
+    expect(await page.getByTestId('intake-picked').textContent()).toContain('Vị trí đã chọn');
+    const before = (await api.get('/api/v1/reports?status=received&limit=1')).json<{
+      items: ReportDetail[];
+    }>().items[0]!.id;
+    await page.getByTestId('intake-submit').click();
+    const error = page.getByTestId('intake-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('vị trí nằm ngoài địa bàn bạn phụ trách');
+    expect(await page.getByTestId('intake-error-detail').textContent()).toContain(
+      places.phanDinhPhung.unit,
+    );
+    await screenshot(page, 'reports-backoffice-04-phone-intake-refused');
+    // Nothing was taken.
+    const after = (await api.get('/api/v1/reports?status=received&limit=1')).json<{
+      items: ReportDetail[];
+    }>().items[0]!.id;
+    expect(after).toBe(before);
+    // A place in their ward is taken.
+    await page
+      .getByTestId('intake-coords')
+      .fill(`${places.giaSang.at[1]}, ${places.giaSang.at[0]}`);
+    await page.getByTestId('intake-submit').click();
+    await page.getByTestId('report-view').waitFor();
+    // The refusal is a 403 the page explains; nothing else went wrong.
+    expectNoConsoleErrors(local, [/403/]);
+    await context.close();
   });
 });

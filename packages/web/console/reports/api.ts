@@ -23,6 +23,7 @@ import type {
   UploadedFile,
   refSchema,
   reportFilterSchema,
+  staffReportCreateSchema,
 } from '@cityops/contracts';
 import { api } from '../../ui/api';
 import { ApiError, problemFrom } from '../../ui/api/errors';
@@ -69,6 +70,9 @@ export const reportsApi = {
       signal,
     ),
   get: (id: string, signal?: AbortSignal) => client.get<ReportDetail>(path(id), {}, signal),
+  /** A report taken by staff (the hotline: channel `phone`). */
+  create: (body: z.input<typeof staffReportCreateSchema>) =>
+    client.post<ReportDetail>('/api/v1/reports', body),
   reporter: (id: string) => client.get<Reporter>(path(id, '/reporter')),
   /** Open reports of the same category near this one: the candidates of a merge. */
   duplicates: (id: string, signal?: AbortSignal) =>

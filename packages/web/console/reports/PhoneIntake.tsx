@@ -1,0 +1,375 @@
+/**
+ * A report taken by phone at the hotline (/reports/new): the kind and its
+ * details, the description, the place (a tap on the map, coordinates typed,
+ * or an address), and the caller's name and phone, which are kept as the
+ * reporter's identity (shown only behind the audited button). The server
+ * judges: a place outside the operator's units is refused with its reason.
+ */
+import { lazy, Suspense, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import type { CategoryAttribute, ReportDetail } from '@cityops/contracts';
+import { ApiError } from '../../ui/api/errors';
+import { errorKey } from '../../ui/components/states';
+import { Link, navigate } from '../../ui/router';
+import { useUiConfig } from '../../ui/ui-config';
+import { useT } from '../i18n';
+import { reportsApi } from './api';
+import { useLookups } from './lookups';
+import { queueHref } from './ReportQueue';
+
+const ReportMap = lazy(() => import('../../ui/reports/ReportMap'));
+
+type Values = Record<string, string | string[]>;
+
+/** The form label of a field the server named in a 400. */
+const FIELD_LABEL = {
+  categoryCode: 'rep.new.category',
+  description: 'rep.new.description',
+  lat: 'rep.new.place',
+  lon: 'rep.new.place',
+  address: 'rep.new.address',
+  reporter: 'rep.new.caller',
+  attributes: 'rep.new.details',
+} as const;
+
+/** "21.59, 105.84" (or with a semicolon or spaces) as a point; null when it is not one. */
+export function parseLatLon(text: string): { lat: number; lon: number } | null {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m) return null;
+  const lat = Number(m[1]);
+  const lon = Number(m[2]);
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return { lat, lon };
+}
+
+function Field(props: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <label className="action-field">
+      <span>{props.label}</span>
+      {props.children}
+      {props.hint && <span className="muted small">{props.hint}</span>}
+    </label>
+  );
+}
+
+function AttributeField(props: {
+  def: CategoryAttribute;
+  value: string | string[] | undefined;
+  onChange: (v: string | string[]) => void;
+}) {
+  const { t, pick } = useT();
+  const { def, value } = props;
+  const label = `${pick(def.descriptionVi, def.descriptionEn)}${def.required ? ' *' : ''}`;
+  if (!def.variable) return <p className="muted small">{label}</p>;
+  const text = typeof value === 'string' ? value : '';
+  switch (def.datatype) {
+    case 'singlevaluelist':
+      return (
+        <Field label={label}>
+          <select
+            value={text}
+            required={def.required}
+            data-testid={`attr-${def.code}`}
+            onChange={(e) => props.onChange(e.target.value)}
+          >
+            <option value="">{t('rep.new.choose')}</option>
+            {def.values.map((v) => (
+              <option key={v.key} value={v.key}>
+                {pick(v.nameVi, v.nameEn)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      );
+    case 'multivaluelist': {
+      const chosen = Array.isArray(value) ? value : [];
+      return (
+        <fieldset className="action-field">
+          <legend>{label}</legend>
+          <div className="check-list">
+            {def.values.map((v) => (
+              <label key={v.key} className="inline-check">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(v.key)}
+                  onChange={(e) =>
+                    props.onChange(
+                      e.target.checked ? [...chosen, v.key] : chosen.filter((k) => k !== v.key),
+                    )
+                  }
+                />
+                {pick(v.nameVi, v.nameEn)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      );
+    }
+    case 'text':
+      return (
+        <Field label={label}>
+          <textarea rows={2} value={text} onChange={(e) => props.onChange(e.target.value)} />
+        </Field>
+      );
+    case 'number':
+    case 'datetime':
+    case 'string':
+      return (
+        <Field
+          label={label}
+          hint={pick(def.datatypeDescriptionVi ?? '', def.datatypeDescriptionEn ?? '')}
+        >
+          <input
+            type={def.datatype === 'datetime' ? 'datetime-local' : 'text'}
+            inputMode={def.datatype === 'number' ? 'decimal' : undefined}
+            required={def.required}
+            value={text}
+            onChange={(e) => props.onChange(e.target.value)}
+          />
+        </Field>
+      );
+  }
+}
+
+/** The details as the API takes them: only filled ones, date-times in Vietnam time. */
+function attributeValues(defs: readonly CategoryAttribute[], values: Values): Values {
+  const out: Values = {};
+  for (const d of defs) {
+    const v = values[d.code];
+    if (!d.variable || v === undefined || (Array.isArray(v) ? !v.length : !v.trim())) continue;
+    out[d.code] = d.datatype === 'datetime' && typeof v === 'string' ? `${v}:00+07:00` : v;
+  }
+  return out;
+}
+
+export default function PhoneIntake() {
+  const { t, pick } = useT();
+  const { config } = useUiConfig();
+  const lookups = useLookups();
+  const [category, setCategory] = useState('');
+  const [values, setValues] = useState<Values>({});
+  const [description, setDescription] = useState('');
+  const [place, setPlace] = useState<{ lat: number; lon: number } | null>(null);
+  const [coords, setCoords] = useState('');
+  const [address, setAddress] = useState('');
+  const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{
+    sentence: string;
+    detail?: string;
+    fields: Array<{ label: string; message: string }>;
+  } | null>(null);
+
+  const def = lookups.categories.find((c) => c.code === category);
+  const typed = coords.trim() ? parseLatLon(coords) : null;
+  const badCoords = coords.trim() !== '' && !typed;
+
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (badCoords) {
+      setError({ sentence: t('rep.new.badCoords'), fields: [] });
+      return;
+    }
+    setBusy(true);
+    try {
+      const where = place ?? typed;
+      const made: ReportDetail = await reportsApi.create({
+        channel: 'phone',
+        categoryCode: category,
+        description: description.trim(),
+        ...(where ? { lat: where.lat, lon: where.lon } : {}),
+        ...(address.trim() ? { address: address.trim() } : {}),
+        attributes: def ? attributeValues(def.attributes, values) : {},
+        ...(name.trim() || phone.trim()
+          ? {
+              reporter: {
+                ...(name.trim() ? { name: name.trim() } : {}),
+                ...(phone.trim() ? { phone: phone.trim() } : {}),
+              },
+            }
+          : {}),
+      });
+      navigate(`/reports/${made.id}`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) {
+        setError({ sentence: t('error.server'), fields: [] });
+        return;
+      }
+      const fields = err.fieldErrors.map((f) => {
+        const key = FIELD_LABEL[f.path.split('.')[0] as keyof typeof FIELD_LABEL] as
+          (typeof FIELD_LABEL)[keyof typeof FIELD_LABEL] | undefined;
+        return { label: key ? t(key) : f.path, message: f.message };
+      });
+      const sentence =
+        err.status === 403
+          ? t('rep.new.refused')
+          : err.status === 400
+            ? t('rep.new.invalid')
+            : t(errorKey(err));
+      setError({
+        sentence,
+        ...(err.detail && !err.unreachable ? { detail: err.detail } : {}),
+        fields,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const shown = place ?? typed;
+  return (
+    <div className="page phone-intake" data-testid="phone-intake">
+      <Link href={queueHref()} className="back-link">
+        ‹ {t('rep.back')}
+      </Link>
+      <h1>{t('rep.new.title')}</h1>
+      <p className="muted">{t('rep.new.intro')}</p>
+      <form className="intake-form" onSubmit={(e) => void send(e)}>
+        <div className="intake-columns">
+          <div className="intake-fields">
+            <Field label={`${t('rep.new.category')} *`}>
+              <select
+                required
+                value={category}
+                data-testid="intake-category"
+                onChange={(e) => {
+                  setCategory(e.target.value);
+                  setValues({});
+                }}
+              >
+                <option value="">{t('rep.new.choose')}</option>
+                {lookups.categories
+                  .filter((c) => c.active)
+                  .map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {pick(c.nameVi, c.nameEn)}
+                    </option>
+                  ))}
+              </select>
+            </Field>
+            {def?.attributes.map((a) => (
+              <AttributeField
+                key={a.code}
+                def={a}
+                value={values[a.code]}
+                onChange={(v) => setValues((old) => ({ ...old, [a.code]: v }))}
+              />
+            ))}
+            <Field label={`${t('rep.new.description')} *`}>
+              <textarea
+                rows={4}
+                required
+                maxLength={4000}
+                value={description}
+                data-testid="intake-description"
+                onChange={(e) => setDescription(e.target.value)}
+              />
+            </Field>
+            <Field label={t('rep.new.coords')} hint={t('rep.new.coordsHint')}>
+              <input
+                type="text"
+                value={coords}
+                data-testid="intake-coords"
+                aria-invalid={badCoords}
+                onChange={(e) => {
+                  setCoords(e.target.value);
+                  setPlace(null);
+                }}
+              />
+            </Field>
+            <Field label={t('rep.new.address')}>
+              <input
+                type="text"
+                maxLength={500}
+                value={address}
+                data-testid="intake-address"
+                onChange={(e) => setAddress(e.target.value)}
+              />
+            </Field>
+            <fieldset className="action-field intake-caller">
+              <legend>{t('rep.new.caller')}</legend>
+              <p className="muted small">{t('rep.new.callerPrivate')}</p>
+              <Field label={t('rep.reporterName')}>
+                <input
+                  type="text"
+                  maxLength={200}
+                  autoComplete="off"
+                  value={name}
+                  data-testid="intake-name"
+                  onChange={(e) => setName(e.target.value)}
+                />
+              </Field>
+              <Field label={t('rep.reporterPhone')}>
+                <input
+                  type="tel"
+                  maxLength={20}
+                  autoComplete="off"
+                  value={phone}
+                  data-testid="intake-phone"
+                  onChange={(e) => setPhone(e.target.value)}
+                />
+              </Field>
+            </fieldset>
+          </div>
+          <div className="intake-place">
+            <p>{t('rep.new.place')}</p>
+            <Suspense fallback={<div className="intake-map">{t('state.loading')}</div>}>
+              <ReportMap
+                label={t('rep.new.place')}
+                className="intake-map"
+                basemapUrl={config.basemapUrl}
+                start="city"
+                pick={{
+                  value: shown,
+                  onPick: (lat, lon) => {
+                    setPlace({ lat, lon });
+                    setCoords(`${lat.toFixed(6)}, ${lon.toFixed(6)}`);
+                  },
+                }}
+              />
+            </Suspense>
+            <p className="muted small" data-testid="intake-picked">
+              {shown
+                ? t('rep.new.picked', { lat: shown.lat.toFixed(6), lon: shown.lon.toFixed(6) })
+                : t('rep.new.tapHint')}
+            </p>
+          </div>
+        </div>
+        {error && (
+          <div className="state state-error compact" role="alert" data-testid="intake-error">
+            <p>{error.sentence}</p>
+            {error.fields.length > 0 && (
+              <ul className="field-errors">
+                {error.fields.map((f) => (
+                  <li key={`${f.label}:${f.message}`}>
+                    <strong>{f.label}</strong>: {f.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {error.detail && (
+              <p className="muted small" data-testid="intake-error-detail">
+                {t('rep.serverSays')} {error.detail}
+              </p>
+            )}
+          </div>
+        )}
+        <div className="action-buttons">
+          <button
+            type="submit"
+            className="button primary"
+            disabled={busy}
+            data-testid="intake-submit"
+          >
+            {t('rep.new.submit')}
+          </button>
+          <Link href={queueHref()} className="button">
+            {t('rep.form.cancel')}
+          </Link>
+        </div>
+      </form>
+    </div>
+  );
+}
