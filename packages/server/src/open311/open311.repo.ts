@@ -18,15 +18,11 @@ export interface Open311Row {
   address_id: string | null;
   lat: number | null;
   lon: number | null;
-  admin_unit: string | null;
-  channel: string;
-  attributes: Record<string, string | string[]> | null;
   primary_agency: string | null;
   routed_agency: string | null;
   rejection_reason: string | null;
   answer_text: string | null;
   merged_into: number | null;
-  deadline_class: string;
   cover_file_id: string | null;
   media_url: string | null;
   verified: boolean;
@@ -34,6 +30,11 @@ export interface Open311Row {
   requested: string;
   updated: string;
   expected: string;
+  /** Read only with extensions=true (null, or empty, otherwise). */
+  admin_unit: string | null;
+  channel: string;
+  deadline_class: string;
+  attributes: Record<string, string | string[]> | null;
 }
 
 export interface Open311Query {
@@ -48,20 +49,56 @@ export interface Open311Query {
   offset: number;
 }
 
-const w3c = (col: string) =>
-  raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+/** A W3C date-time in UTC in whole seconds, as the database writes it (a flat string). */
+const w3c = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
-/** The columns of an answer; the attributes only with extensions=true. */
-const columns = (extensions: boolean) => sql`r.id, r.status, r.is_open, r.category_code,
-  r.description, r.address, r.address_id, ST_Y(r.geom) AS lat, ST_X(r.geom) AS lon, r.admin_unit,
-  r.channel, ${extensions ? sql`r.attributes` : sql`NULL`} AS attributes, r.primary_agency,
-  r.routed_agency, r.rejection_reason, r.answer_text, r.merged_into, r.deadline_class,
-  r.cover_file_id, r.media_url, r.verified_at IS NOT NULL AS verified,
-  ${w3c('r.created_at')} AS requested,
-  ${w3c('CASE WHEN r.is_open THEN r.updated_at ELSE COALESCE(r.closed_at, r.answered_at, r.updated_at) END')} AS updated,
-  ${w3c('r.deadline_at')} AS expected`;
+/**
+ * A row of an answer as one JSON array (the fields of Open311Row in this
+ * order): one text to decode and one JSON.parse per row, rather than two dozen
+ * fields each decoded on its own. The fields of extensions=true only when
+ * asked for.
+ */
+const row = (extensions: boolean) =>
+  raw(`json_build_array(r.id, r.status, r.is_open,
+  r.category_code, r.description, r.address, r.address_id, ST_Y(r.geom), ST_X(r.geom),
+  r.primary_agency, r.routed_agency, r.rejection_reason, r.answer_text, r.merged_into,
+  r.cover_file_id, r.media_url, r.verified_at IS NOT NULL, ${w3c('r.created_at')},
+  ${w3c('CASE WHEN r.is_open THEN r.updated_at ELSE COALESCE(r.closed_at, r.answered_at, r.updated_at) END')},
+  ${w3c('r.deadline_at')}${
+    extensions ? ', r.admin_unit, r.channel, r.deadline_class, r.attributes' : ''
+  })::text`);
 
-export function listRequests(
+function decode(text: string): Open311Row {
+  const a = JSON.parse(text) as unknown[];
+  return {
+    id: a[0] as number,
+    status: a[1] as ReportStatus,
+    is_open: a[2] as boolean,
+    category_code: a[3] as string,
+    description: a[4] as string,
+    address: a[5] as string | null,
+    address_id: a[6] as string | null,
+    lat: a[7] as number | null,
+    lon: a[8] as number | null,
+    primary_agency: a[9] as string | null,
+    routed_agency: a[10] as string | null,
+    rejection_reason: a[11] as string | null,
+    answer_text: a[12] as string | null,
+    merged_into: a[13] as number | null,
+    cover_file_id: a[14] as string | null,
+    media_url: a[15] as string | null,
+    verified: a[16] as boolean,
+    requested: a[17] as string,
+    updated: a[18] as string,
+    expected: a[19] as string,
+    admin_unit: (a[20] ?? null) as string | null,
+    channel: (a[21] ?? '') as string,
+    deadline_class: (a[22] ?? '') as string,
+    attributes: (a[23] ?? null) as Record<string, string | string[]> | null,
+  };
+}
+
+export async function listRequests(
   db: Queryable,
   q: Open311Query,
   extensions = false,
@@ -84,14 +121,14 @@ export function listRequests(
     );
   }
   const q0 = sql`
-    SELECT ${columns(extensions)} FROM reports r
+    SELECT ${row(extensions)} AS j FROM reports r
     WHERE ${where.length ? join(where, ' AND ') : sql`TRUE`}
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${q.limit} OFFSET ${q.offset}`;
   // Kept prepared by shape (its text depends only on which filters are given), so that a
   // page is bound and run without being parsed and planned again. Not with a bbox: its
   // best plan depends on the box's size.
-  if (q.bbox) return db.query<Open311Row>(q0);
+  if (q.bbox) return (await db.query<{ j: string }>(q0)).map((r) => decode(r.j));
   const shape = [
     q.ids,
     q.categories?.length === 1,
@@ -104,7 +141,8 @@ export function listRequests(
   ]
     .map((x) => (x ? 1 : 0))
     .join('');
-  return db.query<Open311Row>(prepared(`open311_requests_${shape}`, q0));
+  const rows = await db.query<{ j: string }>(prepared(`open311_requests_${shape}`, q0));
+  return rows.map((r) => decode(r.j));
 }
 
 export interface NoteRow {

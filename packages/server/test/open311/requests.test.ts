@@ -283,4 +283,22 @@ describeEachDb('open311: GET requests', (kind) => {
     );
     expectOpen311Error(await get(`/open311/v2/requests.json${window}&page=0`), 400, /page/);
   });
+
+  it('writes date-times in whole seconds of UTC (the fraction dropped) and coordinates exactly', async () => {
+    const [row] = await t().testDb.db.query<{ id: number }>(sql`
+      INSERT INTO reports (status, category_code, description, channel, deadline_class, due_date,
+        deadline_at, created_at, updated_at, geom)
+      VALUES ('received', 'other', 'fractions', 'staff', 'normal', '2024-01-13',
+        '2024-01-12T23:59:59.5Z', '2024-01-10T08:15:30.999999+07:00', '2024-01-10T01:15:31.000001Z',
+        ST_SetSRID(ST_MakePoint(105.8512345678901, 21.591234567890123), 4326))
+      RETURNING id`);
+    const [r] = await list(`?service_request_id=${row!.id}`);
+    expect(r).toMatchObject({
+      requested_datetime: '2024-01-10T01:15:30Z',
+      updated_datetime: '2024-01-10T01:15:31Z',
+      expected_datetime: '2024-01-12T23:59:59Z',
+      lat: 21.591234567890123,
+      long: 105.8512345678901,
+    });
+  });
 });
