@@ -296,6 +296,15 @@ export const reportDetailSchema = reportSchema.extend({
   history: z.array(historyEntrySchema),
   /** The actions the caller may take on the report now (what the back office offers). */
   allowedActions: z.array(z.enum(reportActions)),
+  /** What else the caller may do on the report (what the back office shows), beside the actions. */
+  may: z.object({
+    /** Read the reporter's identity (GET …/reporter, audited). */
+    readReporter: z.boolean(),
+    /** Add an internal note outside any action (PATCH {internalNote}). */
+    addInternalNote: z.boolean(),
+    /** Share the reporter's identity with the handling agency, or stop (PATCH {shareReporterWithAgency}). */
+    shareReporter: z.boolean(),
+  }),
 });
 export type ReportDetail = z.infer<typeof reportDetailSchema>;
 

@@ -6,7 +6,7 @@
  * when staff shared it with the agency; nobody else ever.
  */
 import type { Role } from '@cityops/contracts';
-import type { Principal } from '../core/auth/principal.js';
+import { principalCan, type Principal } from '../core/auth/principal.js';
 import { sql, type Sql } from '../core/db/sql.js';
 import type { WorkflowActor } from './workflow.js';
 
@@ -53,6 +53,20 @@ export function mayReadReporter(
   const scope = p.scope;
   if (p.role !== 'agency_officer' || !r.share_reporter || scope.all) return false;
   return [r.primary_agency, ...r.coordinators].some((a) => !!a && scope.agencies.includes(a));
+}
+
+/**
+ * What a caller who can read a report may do on it beside the workflow's
+ * actions: read the reporter, and (IOC staff who act on reports) add an
+ * internal note or share the reporter with the handling agency. The detail
+ * answers it for the back office; the routes check the same.
+ */
+export function editsOf(
+  p: Principal,
+  r: { share_reporter: boolean; primary_agency: string | null; coordinators: string[] },
+): { readReporter: boolean; addInternalNote: boolean; shareReporter: boolean } {
+  const ioc = p.kind === 'user' && IOC_ROLES.includes(p.role) && principalCan(p, 'reports:act');
+  return { readReporter: mayReadReporter(p, r), addInternalNote: ioc, shareReporter: ioc };
 }
 
 /** The workflow's view of a caller. */

@@ -138,7 +138,7 @@ export class ReportPresenter {
     photos: PhotoRow[],
     history: HistoryRow[],
     now: Date,
-  ): Promise<Omit<ReportDetail, 'allowedActions'>> {
+  ): Promise<Omit<ReportDetail, 'allowedActions' | 'may'>> {
     return {
       ...(await this.staff(r, photos, now)),
       history: await Promise.all(history.map((h) => this.staffHistory(h))),

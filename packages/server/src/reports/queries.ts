@@ -22,13 +22,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.j
 import type { AuditService } from '../audit/audit.service.js';
 import { unknownUnitCodes, withDescendants } from '../geo/unit-tree.js';
 import type { FilesService } from '../files/files.service.js';
-import {
-  citizenClause,
-  IOC_ROLES,
-  mayReadReporter,
-  readClause,
-  workflowActorOf,
-} from './access.js';
+import { citizenClause, editsOf, mayReadReporter, readClause, workflowActorOf } from './access.js';
 import { subjectOf } from './actions.js';
 import { decide } from './workflow.js';
 import { recordStep, historyActorOf, INTERNAL_STEPS } from './history.js';
@@ -127,14 +121,14 @@ export class ReportQueries {
    * of their sight (an agency returning a report to the IOC).
    */
   async afterAction(p: Principal, id: number): Promise<ReportDetail> {
-    const r =
-      (await repo.findReport(this.d.db, id, { where: readClause(p) })) ??
-      (await repo.findReport(this.d.db, id));
+    const readable = await repo.findReport(this.d.db, id, { where: readClause(p) });
+    const r = readable ?? (await repo.findReport(this.d.db, id));
     if (!r) throw new NotFoundError('Report', String(id));
-    return this.detail(r, p);
+    return this.detail(r, p, readable !== undefined);
   }
 
-  private async detail(r: repo.ReportRow, p: Principal): Promise<ReportDetail> {
+  /** The staff detail; `readable`: the caller can still read it (else it offers nothing more). */
+  private async detail(r: repo.ReportRow, p: Principal, readable = true): Promise<ReportDetail> {
     const [photos, history] = await Promise.all([
       this.withPhotos([r]),
       repo.historyOf(this.d.db, [r.id]),
@@ -144,6 +138,9 @@ export class ReportQueries {
     return {
       ...(await this.d.presenter.staffDetail(r, photos, history, this.d.clock.now())),
       allowedActions: reportActions.filter((a) => decide(subject, a, actor).ok),
+      may: readable
+        ? editsOf(p, r)
+        : { readReporter: false, addInternalNote: false, shareReporter: false },
     };
   }
 
@@ -208,7 +205,11 @@ export class ReportQueries {
     patch: { shareReporterWithAgency?: boolean | undefined; internalNote?: string | undefined },
   ): Promise<ReportDetail> {
     const r = await this.readable(p, id);
-    if (p.kind !== 'user' || !IOC_ROLES.includes(p.role))
+    const may = editsOf(p, r);
+    if (
+      (patch.internalNote !== undefined && !may.addInternalNote) ||
+      (patch.shareReporterWithAgency !== undefined && !may.shareReporter)
+    )
       throw new ForbiddenError(
         'Only IOC operators, supervisors and administrators can change this.',
       );

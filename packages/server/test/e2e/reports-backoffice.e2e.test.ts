@@ -5,8 +5,9 @@
  * filtered reports (MapLibre loaded only then), a click opening a report.
  * Taking a call at the hotline: the place by a click on the map or typed
  * coordinates, the caller kept private, a place outside the operator's
- * units refused with the server's reason. Every page fails its test on any
- * browser console error.
+ * units refused with the server's reason. The reporter, the internal note
+ * and the sharing shown only as the server's `may` says. Every page fails
+ * its test on any browser console error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
@@ -259,5 +260,64 @@ describe('taking a call at the hotline', () => {
     // The refusal is a 403 the page explains; nothing else went wrong.
     expectNoConsoleErrors(local, [/403/]);
     await context.close();
+  });
+});
+
+describe('what else the user may do on a report', () => {
+  it('shows the reporter, the internal note and the sharing only as the server says', async () => {
+    const { page } = operator;
+    const res = await api.post('/api/v1/reports', {
+      categoryCode: 'other',
+      description: 'Người dân gọi: cây đổ chắn lối đi',
+      lat: places.phanDinhPhung.at[1],
+      lon: places.phanDinhPhung.at[0],
+      channel: 'phone',
+      reporter: { name: 'Đỗ Văn Giang', phone: '0911222333' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json<ReportDetail>().id;
+
+    // The operator may all three.
+    await page.goto(`${env.base}/reports/${id}`);
+    await page.getByTestId('note-form').waitFor();
+    expect(await page.getByTestId('show-reporter').count()).toBe(1);
+    expect(await page.getByTestId('share-reporter').count()).toBe(1);
+
+    // The same user and role, but a server that says no: the page follows the server.
+    const url = `${env.base}/api/v1/reports/${id}`;
+    await page.route(url, async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as ReportDetail;
+      await route.fulfill({
+        response: answer,
+        json: {
+          ...body,
+          may: { readReporter: false, addInternalNote: false, shareReporter: false },
+        },
+      });
+    });
+    await page.reload();
+    await page.getByTestId('report-view').waitFor();
+    await page.getByTestId('action-list').waitFor();
+    expect(await page.getByTestId('note-form').count()).toBe(0);
+    expect(await page.getByTestId('show-reporter').count()).toBe(0);
+    expect(await page.getByTestId('share-reporter').count()).toBe(0);
+
+    // Reading the reporter only: the button, nothing to change.
+    await page.unroute(url);
+    await page.route(url, async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as ReportDetail;
+      await route.fulfill({
+        response: answer,
+        json: { ...body, may: { ...body.may, addInternalNote: false, shareReporter: false } },
+      });
+    });
+    await page.reload();
+    await page.getByTestId('show-reporter').waitFor();
+    expect(await page.getByTestId('note-form').count()).toBe(0);
+    expect(await page.getByTestId('share-reporter').count()).toBe(0);
+    await page.unroute(url);
+    expectNoConsoleErrors(operator);
   });
 });

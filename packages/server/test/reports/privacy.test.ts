@@ -133,6 +133,42 @@ describeEachDb('reports: privacy', (kind) => {
     expect((await officer.get(`/api/v1/reports/${id}/reporter`)).statusCode).toBe(403);
   });
 
+  it('says in the detail what else the caller may do (reporter, note, sharing); the routes agree', async () => {
+    const own = (await citizenReport(t().anonymous, { name: 'Ngô Thị E', description: 'Cống tắc' }))
+      .report.id;
+    await act(operator, own, 'verify');
+    await act(operator, own, 'assign', { agency: WARD_COMMITTEE });
+    const may = async (c: Caller) => {
+      const res = await c.get(`/api/v1/reports/${own}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<ReportDetail>().may;
+    };
+    const all = { readReporter: true, addInternalNote: true, shareReporter: true };
+    const none = { readReporter: false, addInternalNote: false, shareReporter: false };
+    expect(await may(operator)).toEqual(all);
+    expect(await may(officer)).toEqual(none);
+    expect(await may(viewer)).toEqual(none);
+    // What the flags say is what the routes do.
+    expect((await officer.get(`/api/v1/reports/${own}/reporter`)).statusCode).toBe(403);
+    expect((await viewer.get(`/api/v1/reports/${own}/reporter`)).statusCode).toBe(403);
+    for (const body of [{ internalNote: 'Ghi chú' }, { shareReporterWithAgency: true }]) {
+      expect((await officer.patch(`/api/v1/reports/${own}`, body)).statusCode).toBe(403);
+      expect((await viewer.patch(`/api/v1/reports/${own}`, body)).statusCode).toBe(403);
+    }
+    const noted = await operator.patch(`/api/v1/reports/${own}`, { internalNote: 'Đã gọi lại' });
+    expect(noted.statusCode, noted.body).toBe(200);
+
+    // Shared with the agency: its officer may read the reporter, still not edit.
+    await operator.patch(`/api/v1/reports/${own}`, { shareReporterWithAgency: true });
+    expect(await may(officer)).toEqual({ ...none, readReporter: true });
+    expect((await officer.get(`/api/v1/reports/${own}/reporter`)).statusCode).toBe(200);
+
+    // Returned to the IOC, it is out of the officer's sight: the answer offers nothing more.
+    const returned = await act(officer, own, 'return', { reason: 'Không thuộc phường' });
+    expect(returned.may).toEqual(none);
+    expect((await officer.get(`/api/v1/reports/${own}`)).statusCode).toBe(404);
+  });
+
   it('audits every view of the personal data, and keeps it out of the audit log', async () => {
     const audit = (await t().admin.get(`/api/v1/audit?entity=${id}&limit=100`)).json<{
       items: Array<{ action: string; actorId: string | null }>;

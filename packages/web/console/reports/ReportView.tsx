@@ -1,8 +1,8 @@
 /**
  * One report for staff: its facts and deadline (working days, Vietnam time),
  * description and details, photos, the full history with internal notes,
- * the place on a map, the reporter behind an audited button (for the roles
- * that may see them), and the actions the user's role allows.
+ * the place on a map, the reporter behind an audited button, and the actions
+ * and edits the server says the user may take (`allowedActions`, `may`).
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
@@ -24,21 +24,19 @@ import { CategoryIcon } from '../../ui/reports/icons';
 
 const ReportMap = lazy(() => import('../../ui/reports/ReportMap'));
 
-const IOC_ROLES = ['operator', 'supervisor', 'administrator'];
-
-function ReporterBox(props: {
-  report: ReportDetail;
-  role: string;
-  onShared: (r: ReportDetail) => void;
-}) {
+/**
+ * The reporter behind an audited button, and the sharing with the agency:
+ * each shown only when the server says the user may (`may` of the detail).
+ */
+function ReporterBox(props: { report: ReportDetail; onShared: (r: ReportDetail) => void }) {
   const { t } = useT();
   const r = props.report;
   const [reporter, setReporter] = useState<Reporter | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ioc = IOC_ROLES.includes(props.role);
-  const mayAsk = ioc || (props.role === 'agency_officer' && r.shareReporterWithAgency);
-  if (!ioc && !mayAsk) return null;
+  const mayAsk = r.may.readReporter;
+  const mayShare = r.may.shareReporter;
+  if (!mayAsk && !mayShare) return null;
 
   const show = async () => {
     setBusy(true);
@@ -101,10 +99,11 @@ function ReporterBox(props: {
           </>
         )
       )}
-      {ioc && r.hasReporter && !r.personalDataErased && (
+      {mayShare && r.hasReporter && !r.personalDataErased && (
         <label className="inline-check">
           <input
             type="checkbox"
+            data-testid="share-reporter"
             checked={r.shareReporterWithAgency}
             onChange={(e) => void share(e.target.checked)}
           />
@@ -176,7 +175,6 @@ export default function ReportView(props: { id: string }) {
   useEffect(() => {
     if (res.state === 'ready') setReport(res.data);
   }, [res.state, res.data]);
-  const role = session.status === 'signed-in' ? session.user.role : 'viewer';
 
   const back = (
     <Link href={queueHref()} className="back-link">
@@ -381,11 +379,7 @@ export default function ReportView(props: { id: string }) {
                 );
               })}
             </ol>
-            {IOC_ROLES.includes(role) &&
-              session.status === 'signed-in' &&
-              session.permissions.includes('reports:act') && (
-                <InternalNoteForm report={r} onSaved={setReport} />
-              )}
+            {r.may.addInternalNote && <InternalNoteForm report={r} onSaved={setReport} />}
           </section>
         </div>
         <aside>
@@ -410,7 +404,7 @@ export default function ReportView(props: { id: string }) {
               </p>
             </section>
           )}
-          <ReporterBox report={r} role={role} onShared={setReport} />
+          <ReporterBox report={r} onShared={setReport} />
         </aside>
       </div>
     </div>
