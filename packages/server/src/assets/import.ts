@@ -39,7 +39,7 @@ import { sealWriteOnly, withoutEmpty } from './write-only.js';
 import type { SecretBox } from '../core/auth/secret-box.js';
 
 /** Rows per batch: large enough to amortise round trips, small enough for one jsonb. */
-const BATCH = 5000;
+export const BATCH = 5000;
 /** Problems listed in a refusal; beyond this only the count is given. */
 const MAX_LISTED = 1000;
 /** Imports this small list every id in their audit entry. */

@@ -375,6 +375,38 @@ describeEachDb('assets: import', (kind) => {
     expect(new Set(rows.map((r) => r.unit)).size).toBeGreaterThan(50);
   });
 
+  it('stores the new assets of a batch in spatial order, their ids still in file order', async () => {
+    const { cityops } = t();
+    const { sql } = await import('../../src/core/db/sql.js');
+    const { systemActor } = await import('../../src/core/auth/principal.js');
+    // Two neighbourhoods 60 km apart, the file alternating between them row by row.
+    const n = 400;
+    const items = Array.from({ length: n }, (_, i) => {
+      const place = i % 2 === 0 ? places.phanDinhPhung : places.bacKan;
+      return {
+        type: 'poi' as const,
+        code: `ORD-${String(i).padStart(3, '0')}`,
+        name: place.unit,
+        geometry: point(offset(place.at, (i * 37) % 300, (i * 53) % 300)),
+      };
+    });
+    await cityops.assets.service.importItems(systemActor, items);
+    const stored = await cityops.db.query<{ code: string; name: string }>(
+      sql`SELECT code, name FROM assets WHERE code LIKE 'ORD-%' ORDER BY ctid`,
+    );
+    expect(stored).toHaveLength(n);
+    // In file order the table would switch neighbourhood on every row; in spatial order
+    // each neighbourhood lies together (a Hilbert curve may enter one twice at most).
+    const switches = stored.filter((r, i) => i > 0 && r.name !== stored[i - 1]!.name).length;
+    expect(switches).toBeGreaterThanOrEqual(1);
+    expect(switches).toBeLessThanOrEqual(3);
+    // Ids (time-ordered) keep the file's order: lists and the audit's id range follow it.
+    const byId = await cityops.db.query<{ code: string }>(
+      sql`SELECT code FROM assets WHERE code LIKE 'ORD-%' ORDER BY id`,
+    );
+    expect(byId.map((r) => r.code)).toEqual(items.map((i) => i.code));
+  });
+
   it('refuses bad items given to the service by other modules', async () => {
     const { cityops } = t();
     const { systemActor } = await import('../../src/core/auth/principal.js');
