@@ -32,24 +32,44 @@ const CATEGORIES = [
   'other',
 ];
 
-/** n reports over the last 730 days, in batches of 100,000 INSERT … SELECT. */
+const AGENCIES = ['UBND-TP-THAI-NGUYEN', 'CTY-MOI-TRUONG', 'DIEN-LUC-TN', 'NUOC-TN', 'CONG-AN-TN'];
+const STREETS = ['Hoàng Văn Thụ', 'Lương Ngọc Quyến', 'Quang Trung', 'Phan Đình Phùng', 'Bắc Kạn'];
+
+/**
+ * n reports over the last 730 days, in batches of 100,000 INSERT … SELECT,
+ * filled as the workflow leaves them: a commune and a street address, the
+ * channel, verified once past "received", routed to an agency, the answer of
+ * an answered or closed one, the reason of a rejected one.
+ */
 async function loadReports(b: BenchDb, n: number, log: (l: string) => void): Promise<void> {
   const t0 = performance.now();
   const batch = 100_000;
   for (let start = 1; start <= n; start += batch) {
     const end = Math.min(n, start + batch - 1);
     await b.db.query(sql`
-      INSERT INTO reports (status, category_code, description, geom, channel, attributes,
-        deadline_class, due_date, deadline_at, answered_at, answered_on_time, closed_at,
+      WITH units AS (SELECT array_agg(code ORDER BY code) AS codes FROM admin_units
+        WHERE level = 'commune' AND valid_to IS NULL)
+      INSERT INTO reports (status, category_code, description, geom, address, admin_unit, channel,
+        attributes, routed_agency, deadline_class, due_date, deadline_at, verified_at,
+        answer_text, answered_at, answered_on_time, rejection_reason, closed_at,
         search_text, created_at, updated_at)
       SELECT status, category, 'Phản ánh số ' || i || ': ổ gà, rác, đèn đường hỏng trên phố',
         ST_SetSRID(ST_MakePoint(105.80 + random() * 0.1, 21.55 + random() * 0.08), 4326),
-        'open311', '{}', 'on_the_spot', created::date + 5, created + interval '5 days',
-        CASE WHEN status IN ('answered', 'closed') THEN created + interval '2 days' END,
+        'Số ' || (1 + i % 300) || ' đường ' || (${STREETS}::text[])[1 + i % 5],
+        units.codes[1 + i % cardinality(units.codes)],
+        (ARRAY['citizen_app', 'citizen_app', 'open311', 'staff'])[1 + i % 4],
+        '{}', CASE WHEN status <> 'received' THEN (${AGENCIES}::text[])[1 + i % 5] END,
+        'on_the_spot', created::date + 5, created + interval '5 days',
+        CASE WHEN status NOT IN ('received', 'rejected') THEN created + interval '2 hours' END,
+        CASE WHEN status IN ('answered', 'closed')
+          THEN 'Đơn vị đã kiểm tra và xử lý xong tại hiện trường.' END,
+        CASE WHEN status IN ('answered', 'closed') THEN LEAST(now(), created + interval '2 days') END,
         CASE WHEN status IN ('answered', 'closed') THEN true END,
-        CASE WHEN status IN ('closed', 'rejected', 'merged') THEN created + interval '3 days' END,
+        CASE WHEN status = 'rejected' THEN 'Nội dung không phải phản ánh' END,
+        CASE WHEN status IN ('closed', 'rejected', 'merged')
+          THEN LEAST(now(), created + interval '3 days') END,
         'phan anh so ' || i, created, created + interval '1 hour'
-      FROM (
+      FROM units, (
         SELECT i, (${CATEGORIES}::text[])[1 + (i % 10)] AS category,
           now() - random() * interval '730 days' AS created,
           (ARRAY['closed','closed','closed','closed','answered','in_progress','assigned',
