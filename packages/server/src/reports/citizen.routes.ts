@@ -264,7 +264,8 @@ export function citizenRoutes(
       {
         schema: {
           tags: ['citizen'],
-          summary: 'Stop following a report followed with POST …/follow',
+          summary:
+            'Stop following a report followed with POST …/follow (by its number, or the duplicate’s)',
           params: idParams,
         },
         config: { access: 'authenticated' },

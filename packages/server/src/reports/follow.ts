@@ -47,18 +47,30 @@ export interface KeyedReport extends KeyedSubmission {
 export class ReportFollows {
   constructor(private readonly d: FollowDeps) {}
 
+  /**
+   * The report a follow of `id` stands for: along merges to the one that is
+   * still handled (a chain is a few links at most); `own`: the citizen sent it.
+   */
+  private async followed(
+    tx: Queryable,
+    citizenId: string,
+    id: number,
+  ): Promise<{ id: number; own: boolean } | undefined> {
+    const [target] = await tx.query<{ id: number; own: boolean }>(sql`
+      WITH RECURSIVE chain AS (
+        SELECT id, merged_into, citizen_id, 0 AS depth FROM reports WHERE id = ${id}
+        UNION ALL
+        SELECT r.id, r.merged_into, r.citizen_id, c.depth + 1 FROM reports r
+        JOIN chain c ON r.id = c.merged_into WHERE c.depth < 10)
+      SELECT id, citizen_id IS NOT DISTINCT FROM ${citizenId}::uuid AS own
+      FROM chain WHERE merged_into IS NULL LIMIT 1`);
+    return target;
+  }
+
   /** Follows a report (the original of a merged one); answers the id followed. */
   async follow(citizenId: string, actor: Actor, id: number): Promise<number> {
     return this.d.db.transaction(async (tx) => {
-      // Along merges to the report that is still handled (a chain is a few links at most).
-      const [target] = await tx.query<{ id: number; own: boolean }>(sql`
-        WITH RECURSIVE chain AS (
-          SELECT id, merged_into, citizen_id, 0 AS depth FROM reports WHERE id = ${id}
-          UNION ALL
-          SELECT r.id, r.merged_into, r.citizen_id, c.depth + 1 FROM reports r
-          JOIN chain c ON r.id = c.merged_into WHERE c.depth < 10)
-        SELECT id, citizen_id IS NOT DISTINCT FROM ${citizenId}::uuid AS own
-        FROM chain WHERE merged_into IS NULL LIMIT 1`);
+      const target = await this.followed(tx, citizenId, id);
       if (!target) throw new NotFoundError('Report', String(id));
       if (target.own) return target.id;
       const inserted = await tx.query(sql`
@@ -77,13 +89,19 @@ export class ReportFollows {
     });
   }
 
-  /** Stops following a report followed with follow(). */
+  /**
+   * Stops following a report followed with follow(): by its own number, or by
+   * the number of a duplicate merged into it (the one the citizen followed).
+   */
   async unfollow(citizenId: string, actor: Actor, id: number): Promise<void> {
     await this.d.db.transaction(async (tx) => {
-      const deleted = await tx.query(sql`
-        DELETE FROM report_followers WHERE citizen_id = ${citizenId} AND report_id = ${id}
-        RETURNING report_id`);
-      if (deleted.length === 0) {
+      const target = await this.followed(tx, citizenId, id);
+      const deleted = target
+        ? await tx.query(sql`
+            DELETE FROM report_followers WHERE citizen_id = ${citizenId} AND report_id = ${target.id}
+            RETURNING report_id`)
+        : [];
+      if (!target || deleted.length === 0) {
         throw new NotFoundError(
           `Report ${id} among the reports you follow (your own reports and the originals of your merged ones are followed for good)`,
         );
@@ -91,8 +109,8 @@ export class ReportFollows {
       await this.d.audit.record(tx, actor, {
         action: 'report.unfollow',
         entityType: 'report',
-        entityId: String(id),
-        after: { followed: false },
+        entityId: String(target.id),
+        after: { followed: false, asked: id },
       });
     });
   }

@@ -75,6 +75,45 @@ describeEachDb('reports: following, claiming, idempotent submissions', (kind) =>
     expect(again.statusCode).toBe(404);
   });
 
+  it('stops following by the duplicate it was followed through', async () => {
+    const original = (await citizenReport(t().anonymous, { description: 'Cột điện nghiêng' }))
+      .report.id;
+    const duplicate = (await citizenReport(t().anonymous, { description: 'Cột điện (trùng)' }))
+      .report.id;
+    await act(operator, duplicate, 'merge', { into: original });
+    const follower = await signIn('0955555555');
+    const followed = await follower.post(`/api/v1/citizen/reports/${duplicate}/follow`);
+    expect(followed.json<CitizenReport>()).toMatchObject({ id: original, following: true });
+    expect(await mineIds(follower)).toEqual([original]);
+
+    // The app knows the duplicate's number: unfollowing by it stops following the original.
+    const res = await follower.delete(`/api/v1/citizen/reports/${duplicate}/follow`);
+    expect(res.statusCode, res.body).toBe(204);
+    expect(await mineIds(follower)).toEqual([]);
+    const [entry] = await t().cityops.db.query<{ entity_id: string; after: unknown }>(
+      sql`SELECT entity_id, after FROM audit_log WHERE action = 'report.unfollow'
+        ORDER BY seq DESC LIMIT 1`,
+    );
+    expect(entry).toMatchObject({
+      entity_id: original,
+      after: { followed: false, asked: Number(duplicate) },
+    });
+    // Nothing left to stop, by either number; an unknown report is 404 too.
+    expect((await follower.delete(`/api/v1/citizen/reports/${duplicate}/follow`)).statusCode).toBe(
+      404,
+    );
+    expect((await follower.delete(`/api/v1/citizen/reports/${original}/follow`)).statusCode).toBe(
+      404,
+    );
+    expect((await follower.delete('/api/v1/citizen/reports/999999/follow')).statusCode).toBe(404);
+    // Following by the original and stopping by the duplicate works the same way.
+    await follower.post(`/api/v1/citizen/reports/${original}/follow`);
+    expect((await follower.delete(`/api/v1/citizen/reports/${duplicate}/follow`)).statusCode).toBe(
+      204,
+    );
+    expect(await mineIds(follower)).toEqual([]);
+  });
+
   it('claims anonymous reports into a signed-in account; their tokens stop working', async () => {
     const a = await citizenReport(t().anonymous, { description: 'Đèn tắt cả tuần' });
     const b = await citizenReport(t().anonymous, { description: 'Cống tắc' });
