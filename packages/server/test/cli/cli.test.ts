@@ -53,7 +53,7 @@ describe('cityops CLI', { timeout: 120_000 }, () => {
   it('lists its commands', async () => {
     const res = await runCli(['--help'], env);
     expect(res.code).toBe(0);
-    for (const cmd of ['serve', 'migrate', 'seed', 'user', 'apikey', 'geo', 'audit'])
+    for (const cmd of ['serve', 'migrate', 'seed', 'user', 'apikey', 'geo', 'assets', 'audit'])
       expect(res.stdout).toContain(cmd);
   });
 
@@ -111,6 +111,14 @@ describe('cityops CLI', { timeout: 120_000 }, () => {
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
     expect(lines[lines.length - 1]).toMatch(/^cok_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('rewrites the assets table in spatial order, audited', async () => {
+    const res = await runCli(['assets', 'cluster'], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(
+      /^clustered \d+ assets in [\d.]+ s \(table pages: \d+ before, \d+ after\)$/m,
+    );
   });
 
   it('verifies the audit chain', async () => {
