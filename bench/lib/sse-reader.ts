@@ -7,6 +7,7 @@
  *
  * Commands: `open` (url, token, clients), `mark`, `report`, `exit`.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { cpuSeconds, onCommands, tell, type Command } from './child.js';
 import type { SseConfig, SseReport } from './load-types.js';
@@ -70,7 +71,11 @@ function open(): Promise<Client> {
             const at = frame.indexOf('\ndata: ');
             const e = JSON.parse(frame.slice(at + 7)) as { data?: { sentAt?: unknown } };
             const sentAt = e.data?.sentAt;
-            if (typeof sentAt === 'number') samples.push(Date.now() - sentAt);
+            if (typeof sentAt === 'number') {
+              samples.push(Date.now() - sentAt);
+              if (process.env.CITYOPS_BENCH_LATENCY_DUMP)
+                dump.push(Date.now(), Date.now() - sentAt);
+            }
           }
         }
       });
@@ -78,6 +83,9 @@ function open(): Promise<Client> {
     });
   });
 }
+
+/** With CITYOPS_BENCH_LATENCY_DUMP (a file name): every sample as [received at, latency] pairs, for a look at when the slow ones came. */
+const dump: number[] = [];
 
 onCommands({
   async open(m: Command) {
@@ -96,12 +104,15 @@ onCommands({
       c.outOfOrder = 0;
     }
     samples = [];
+    dump.length = 0;
     tell({ type: 'marked' });
   },
   report(m: Command) {
     const atLeast = Number(m.atLeast ?? 0);
     const counts = clients.map((c) => c.events);
     const ids = clients.map((c) => c.lastId);
+    if (process.env.CITYOPS_BENCH_LATENCY_DUMP)
+      fs.writeFileSync(process.env.CITYOPS_BENCH_LATENCY_DUMP, JSON.stringify(dump));
     const sorted = samples.sort((a, b) => a - b);
     const r: SseReport = {
       type: 'report',
