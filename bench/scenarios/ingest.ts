@@ -147,6 +147,17 @@ interface RunResult {
   refused: string;
   stream: SseReport;
   sent: number;
+  /** PostgreSQL checkpoints (of the whole server) that began in the measured window. */
+  checkpoints?: number;
+}
+
+/** Checkpoints the PostgreSQL server has begun so far (timed and requested); undefined on PGlite. */
+async function checkpointCount(b: BenchDb): Promise<number | undefined> {
+  if (!b.url) return undefined;
+  const [row] = await b.db.query<{ n: number }>(
+    sql`SELECT (checkpoints_timed + checkpoints_req)::bigint AS n FROM pg_stat_bgwriter`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 /** The event writer's transactions so far: how many, their events and their time. */
@@ -270,6 +281,7 @@ async function runCityOps(
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
     const writes0 = await writerStats(app);
+    const checkpoints0 = await checkpointCount(b);
     const n0 = await stored();
     const t0 = performance.now();
     const g0 = await gen.ask<LoadStats>({ cmd: 'stats' }, 'stats');
@@ -288,6 +300,7 @@ async function runCityOps(
     const cores = coresUsed(c0, cpuSnapshot(pids, database), seconds);
     const stream = await reader.ask<SseReport>({ cmd: 'report' }, 'report');
     const writes1 = await writerStats(app);
+    const checkpoints1 = await checkpointCount(b);
     const txs = Math.max(1, writes1.count - writes0.count);
     const perTx = (writes1.events - writes0.events) / txs;
     const txMs = ((writes1.seconds - writes0.seconds) / txs) * 1000;
@@ -324,6 +337,9 @@ async function runCityOps(
       refused: await refusals(app),
       stream,
       sent: (g1.sent - g0.sent) / seconds,
+      ...(checkpoints0 !== undefined && checkpoints1 !== undefined
+        ? { checkpoints: checkpoints1 - checkpoints0 }
+        : {}),
     };
   } finally {
     await gen.stop();
@@ -498,7 +514,7 @@ export const ingestScenario: Scenario = {
                 unit: 'ms',
                 ...(kind === 'postgres' ? { target: { max: 100 } } : {}),
                 on,
-                note: `max ${l.max} ms; ${r.cores}`,
+                note: `max ${l.max} ms; ${r.checkpoints !== undefined ? `${r.checkpoints} PostgreSQL checkpoints began in the window; ` : ''}${r.cores}`,
               },
             );
           }
