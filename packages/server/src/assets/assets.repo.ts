@@ -5,7 +5,7 @@
  */
 import type { AssetStatus, AssetType } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
-import { sql, type Sql } from '../core/db/sql.js';
+import { raw, sql, type Sql } from '../core/db/sql.js';
 import { scopeClause, type Scope } from '../core/auth/principal.js';
 import { distanceOf, filterConditions, whereOf, type ResolvedFilter } from './filters.js';
 
@@ -45,29 +45,78 @@ export interface Page {
   limit: number;
 }
 
+/** One page of assets in id order, or by distance with `near`, selecting `select`. */
+function listQuery(f: ResolvedFilter, scope: Scope, page: Page, select: Sql): Sql {
+  const c = filterConditions(f, scope);
+  if (f.near) {
+    const d = distanceOf(f.near);
+    if (page.after)
+      c.push(sql`(${d}, a.id) > (${page.after.distance ?? 0}, ${page.after.id}::uuid)`);
+    return sql`
+      SELECT ${select}, ${d} AS distance FROM assets a
+      WHERE ${whereOf(c)}
+      ORDER BY distance, a.id
+      LIMIT ${page.limit}`;
+  }
+  if (page.after) c.push(sql`a.id > ${page.after.id}::uuid`);
+  return sql`
+    SELECT ${select} FROM assets a
+    WHERE ${whereOf(c)}
+    ORDER BY a.id
+    LIMIT ${page.limit}`;
+}
+
 export async function listAssets(
   db: Queryable,
   f: ResolvedFilter,
   scope: Scope,
   page: Page,
 ): Promise<AssetRow[]> {
-  const c = filterConditions(f, scope);
-  if (f.near) {
-    const d = distanceOf(f.near);
-    if (page.after)
-      c.push(sql`(${d}, a.id) > (${page.after.distance ?? 0}, ${page.after.id}::uuid)`);
-    return db.query<AssetRow>(sql`
-      SELECT ${columns}, ${d} AS distance FROM assets a
-      WHERE ${whereOf(c)}
-      ORDER BY distance, a.id
-      LIMIT ${page.limit}`);
-  }
-  if (page.after) c.push(sql`a.id > ${page.after.id}::uuid`);
-  return db.query<AssetRow>(sql`
-    SELECT ${columns} FROM assets a
-    WHERE ${whereOf(c)}
-    ORDER BY a.id
-    LIMIT ${page.limit}`);
+  return db.query<AssetRow>(listQuery(f, scope, page, columns));
+}
+
+/** A timestamp as Date.prototype.toISOString() writes it (milliseconds, truncated, UTC). */
+const isoTime = (column: string): Sql =>
+  raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/** An asset row of a page, with its API JSON (presentAsset's shape) already written. */
+export interface AssetJsonRow {
+  id: string;
+  distance?: number;
+  json: string;
+}
+
+/**
+ * One page as listAssets selects it, each asset's JSON built by the database
+ * with exactly presentAsset's fields in its order (a test holds the two to the
+ * same answers). A page of 1,000 then crosses to Node as 1,000 strings instead
+ * of 12,000 values to convert (GeoJSON and properties parsed, times turned into
+ * Dates) and written out again: on PGlite this is a third of the statement.
+ * The JSON is built after ORDER BY … LIMIT, for the page's rows only.
+ */
+export async function listAssetsJson(
+  db: Queryable,
+  f: ResolvedFilter,
+  scope: Scope,
+  page: Page,
+): Promise<AssetJsonRow[]> {
+  const inner = listQuery(
+    f,
+    scope,
+    page,
+    sql`a.id, a.type, a.code, a.name, a.geom, a.properties, a.status, a.admin_unit_code,
+      a.agency_code, a.tags, a.created_at, a.updated_at`,
+  );
+  const distance = f.near ? sql`, 'distance', p.distance` : sql``;
+  return db.query<AssetJsonRow>(sql`
+    SELECT p.id, ${f.near ? sql`p.distance,` : sql``}
+      json_build_object('id', p.id, 'type', p.type, 'code', p.code, 'name', p.name,
+        'geometry', ST_AsGeoJSON(p.geom, 7)::json, 'properties', p.properties,
+        'status', p.status, 'adminUnit', p.admin_unit_code, 'agencyCode', p.agency_code,
+        'tags', p.tags, 'createdAt', ${isoTime('p.created_at')},
+        'updatedAt', ${isoTime('p.updated_at')}${distance})::text AS json
+    FROM (${inner}) p
+    ORDER BY ${f.near ? sql`p.distance, ` : sql``}p.id`);
 }
 
 /** How many assets match, counting no further than `cap` + 1. */

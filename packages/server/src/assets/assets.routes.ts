@@ -1,4 +1,5 @@
 /** /api/v1/assets: list, read, create, change, remove, and the exports. */
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
   assetCreateSchema,
@@ -15,6 +16,11 @@ import type { AssetsService } from './assets.service.js';
 import { exportContentTypes, exportStream, type ExportFormat } from './export.js';
 
 const idParams = z.object({ id: z.uuid() });
+
+/** Sends JSON already written: Fastify sends a string with a JSON content type as it is. */
+function sendWritten(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
 
 export function assetsRoutes(assets: AssetsService) {
   return (app: App) => {
@@ -35,13 +41,19 @@ export function assetsRoutes(assets: AssetsService) {
         },
         config: { access: 'assets:read' },
       },
-      async (request) => {
+      async (request, reply) => {
         const { limit, cursor, ...filter } = request.query;
         const near = !!filter.near;
         const after = decodeCursor(cursor, near ? 2 : 1);
         const scope = principalOf(request).scope;
-        const items = await assets.list(filter, { after, limit: limit + 1 }, scope);
-        return pageFrom(items, limit, (a) => (near ? [a.distance, a.id] : [a.id]));
+        // The items come written by the database (the schema above is what they hold; a test
+        // holds them to presentAsset): a page of 1,000 is not parsed and written out again.
+        const rows = await assets.listJson(filter, { after, limit: limit + 1 }, scope);
+        const page = pageFrom(rows, limit, (a) => (near ? [a.distance, a.id] : [a.id]));
+        return sendWritten(
+          reply,
+          `{"items":[${page.items.map((a) => a.json).join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`,
+        );
       },
     );
 

@@ -111,6 +111,19 @@ export class AssetsService {
     return rows.map(presentAsset);
   }
 
+  /** The same page as list(), each asset already written as its API JSON (repo.listAssetsJson). */
+  async listJson(
+    filter: AssetFilter,
+    page: { after?: unknown[] | undefined; limit: number },
+    scope: Scope,
+  ): Promise<repo.AssetJsonRow[]> {
+    const f = await this.resolveFilter(filter);
+    return repo.listAssetsJson(this.db, f, scope, {
+      after: page.after && afterKey(page.after, !!f.near),
+      limit: page.limit,
+    });
+  }
+
   /** Every matching asset, a batch at a time (for exports: never the whole set in memory). */
   async *batches(filter: AssetFilter, scope: Scope, size = 2000): AsyncGenerator<Asset[]> {
     const f = await this.resolveFilter(filter);

@@ -1,9 +1,11 @@
 /** The asset list: every filter, nearest-first ordering, pagination and bad queries. */
 import { beforeAll, expect, it } from 'vitest';
-import type { Asset } from '@cityops/contracts';
+import { assetFilterSchema, type Asset } from '@cityops/contracts';
+import { PROVINCE_WIDE } from '../../src/assets/index.js';
 import { describeEachDb } from '../support/db.js';
 import { useTestCityOps } from '../support/app.js';
 import {
+  buildCamera,
   createAsset,
   listAll,
   offset,
@@ -181,6 +183,41 @@ describeEachDb('assets: list and filters', (kind) => {
     const page = (await admin.get(`/api/v1/assets?tag=${tag}&limit=1`)).json<AssetPage>();
     const res = await admin.get(`/api/v1/assets?near=105.8,21.5,100&cursor=${page.nextCursor}`);
     expect(res.statusCode).toBe(400);
+  });
+
+  it('answers each item as presentAsset presents it, though the database writes it', async () => {
+    const { admin, cityops } = t();
+    await createAsset(
+      admin,
+      buildCamera({ code: 'LST-CAM', tags: [tag, 'ngã tư'], geometry: point(places.bacKan.at) }),
+    );
+    await createAsset(admin, {
+      code: 'LST-OUT',
+      name: 'Ngoài tỉnh "xa"\\ \u{1F6A6}',
+      geometry: point(places.outside.at),
+      properties: { unit: 'mm', depth: { max: 1.25, at: [1, 2] }, note: null },
+      tags: [tag],
+    });
+    const [lon, lat] = places.phanDinhPhung.at;
+    for (const query of [{ tag }, { tag, near: `${lon},${lat},100000` }]) {
+      const filter = assetFilterSchema.parse(query);
+      const presented = await cityops.assets.service.list(filter, { limit: 100 }, PROVINCE_WIDE);
+      const written = await cityops.assets.service.listJson(filter, { limit: 100 }, PROVINCE_WIDE);
+      expect(presented.length).toBeGreaterThanOrEqual(query.near ? 8 : 9);
+      const parsed = written.map((w) => JSON.parse(w.json) as Record<string, unknown>);
+      // The same values (what a client reads) and the same fields in the same order.
+      expect(parsed).toEqual(JSON.parse(JSON.stringify(presented)));
+      expect(parsed.map((p) => Object.keys(p))).toEqual(presented.map((p) => Object.keys(p)));
+      expect(written.map((w) => [w.id, w.distance])).toEqual(
+        presented.map((p) => [p.id, p.distance]),
+      );
+      expect(written.map((w) => w.json).join()).not.toContain('S3cret-cam-pass');
+    }
+    const res = await admin.get(`/api/v1/assets?tag=${tag}&limit=2`);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const page = res.json<AssetPage>();
+    expect(page.items).toHaveLength(2);
+    expect(page.nextCursor).toEqual(expect.any(String));
   });
 
   it('answers 1,000 items at most per page and 50 by default', async () => {
