@@ -68,6 +68,9 @@ const row = (extensions: boolean) =>
     extensions ? ', r.admin_unit, r.channel, r.deadline_class, r.attributes' : ''
   })::text`);
 
+/** The name of each statement's text, unique in the process (pg keeps one per name). */
+const statementNames = new Map<string, string>();
+
 function decode(text: string): Open311Row {
   const a = JSON.parse(text) as unknown[];
   return {
@@ -125,23 +128,16 @@ export async function listRequests(
     WHERE ${where.length ? join(where, ' AND ') : sql`TRUE`}
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${q.limit} OFFSET ${q.offset}`;
-  // Kept prepared by shape (its text depends only on which filters are given), so that a
-  // page is bound and run without being parsed and planned again. Not with a bbox: its
-  // best plan depends on the box's size.
+  // Kept prepared per text (a few shapes: which filters are given), so that a page is
+  // bound and run without being parsed and planned again. Not with a bbox: its best plan
+  // depends on the box's size.
   if (q.bbox) return (await db.query<{ j: string }>(q0)).map((r) => decode(r.j));
-  const shape = [
-    q.ids,
-    q.categories?.length === 1,
-    q.categories && q.categories.length > 1,
-    q.open !== undefined,
-    q.start,
-    q.end,
-    q.agencies,
-    extensions,
-  ]
-    .map((x) => (x ? 1 : 0))
-    .join('');
-  const rows = await db.query<{ j: string }>(prepared(`open311_requests_${shape}`, q0));
+  let name = statementNames.get(q0.text);
+  if (name === undefined) {
+    name = `open311_requests_${statementNames.size + 1}`;
+    statementNames.set(q0.text, name);
+  }
+  const rows = await db.query<{ j: string }>(prepared(name, q0));
   return rows.map((r) => decode(r.j));
 }
 
