@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { percentile, timeMany, type BenchContext, type Figure, type Scenario } from '../harness.js';
 import { freshDb, startCityOps, type BenchDb } from '../support.js';
 import { sql } from '../../packages/server/src/core/db/sql.js';
-import { columns } from '../../packages/server/src/assets/assets.repo.js';
-import { envelope } from '../../packages/server/src/assets/filters.js';
+import { listJsonQuery } from '../../packages/server/src/assets/assets.repo.js';
 import { batchOf, insertBatch, type BulkRow } from '../../packages/server/src/assets/bulk.repo.js';
 import { BATCH } from '../../packages/server/src/assets/import.js';
 
@@ -87,6 +86,10 @@ function viewport(i: number) {
   return { minLon: lon - KM_LON, minLat: lat - KM_LAT, maxLon: lon + KM_LON, maxLat: lat + KM_LAT };
 }
 
+/** The API's own statement for a viewport (its filter, order, page size and JSON), as the route sends it. */
+const statement = (bbox: ReturnType<typeof viewport>) =>
+  listJsonQuery({ bbox }, { all: true }, { limit: 1001 });
+
 export function tileOf(lon: number, lat: number, z: number) {
   const n = 2 ** z;
   const x = Math.floor(((lon + 180) / 360) * n);
@@ -110,10 +113,9 @@ async function viewportFigures(
     );
     ctx.log(`${b.label}: the densest 2 km × 2 km viewport holds ${count!.n} assets`);
     // How many table and index pages the API's statement reads: what the storage order decides.
-    const [plan] = await b.db.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, number> }> }>(sql`
-      EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
-      SELECT ${columns} FROM assets a WHERE ST_Intersects(a.geom, ${envelope(v0)})
-      ORDER BY a.id LIMIT 1001`);
+    const [plan] = await b.db.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, number> }> }>(
+      sql`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement(v0)}`,
+    );
     const top = plan!['QUERY PLAN'][0]!.Plan;
     const pages = (top['Shared Hit Blocks'] ?? 0) + (top['Shared Read Blocks'] ?? 0);
     ctx.log(`${b.label}: the viewport's statement reads ${pages} pages`);
@@ -126,15 +128,11 @@ async function viewportFigures(
       if (res.status !== 200) throw new Error(`bbox query answered ${res.status}`);
       await res.arrayBuffer();
     });
-    // The API's own statement (its columns, its exact ST_Intersects test), straight to the
-    // database: with `&&` alone the planner once walked the primary key in id order
+    // The API's own statement (listJsonQuery: its exact ST_Intersects test, its JSON), straight
+    // to the database: with `&&` alone the planner once walked the primary key in id order
     // instead, and the reference measured a different plan (150-470 ms) from the API's.
     const raw = await timeMany(samples, async (i) => {
-      const v = viewport(i);
-      await b.db.query(sql`
-        SELECT ${columns} FROM assets a
-        WHERE ST_Intersects(a.geom, ${envelope(v)})
-        ORDER BY a.id LIMIT 1000`);
+      await b.db.query(statement(viewport(i)));
     });
     const figures: Figure[] = [
       {

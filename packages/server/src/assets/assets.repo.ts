@@ -94,12 +94,7 @@ export interface AssetJsonRow {
  * Dates) and written out again: on PGlite this is a third of the statement.
  * The JSON is built after ORDER BY … LIMIT, for the page's rows only.
  */
-export async function listAssetsJson(
-  db: Queryable,
-  f: ResolvedFilter,
-  scope: Scope,
-  page: Page,
-): Promise<AssetJsonRow[]> {
+export function listJsonQuery(f: ResolvedFilter, scope: Scope, page: Page): Sql {
   const inner = listQuery(
     f,
     scope,
@@ -108,7 +103,7 @@ export async function listAssetsJson(
       a.agency_code, a.tags, a.created_at, a.updated_at`,
   );
   // row_to_json writes the columns in order, named as aliased, without spaces.
-  return db.query<AssetJsonRow>(sql`
+  return sql`
     SELECT j.id, ${f.near ? sql`j.distance,` : sql``} row_to_json(j)::text AS json
     FROM (
       SELECT p.id, p.type, p.code, p.name, ST_AsGeoJSON(p.geom, 7)::json AS geometry,
@@ -117,7 +112,16 @@ export async function listAssetsJson(
         ${f.near ? sql`, p.distance` : sql``}
       FROM (${inner}) p
     ) j
-    ORDER BY ${f.near ? sql`j.distance, ` : sql``}j.id`);
+    ORDER BY ${f.near ? sql`j.distance, ` : sql``}j.id`;
+}
+
+export async function listAssetsJson(
+  db: Queryable,
+  f: ResolvedFilter,
+  scope: Scope,
+  page: Page,
+): Promise<AssetJsonRow[]> {
+  return db.query<AssetJsonRow>(listJsonQuery(f, scope, page));
 }
 
 /** How many assets match, counting no further than `cap` + 1. */
