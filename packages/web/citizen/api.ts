@@ -24,7 +24,7 @@ import type {
 } from '@cityops/contracts';
 import type { z } from 'zod';
 import { ApiError, problemFrom } from '../ui/api/errors';
-import { withQuery, type Query } from '../ui/api/client';
+import { languageHeader, withQuery, type Query } from '../ui/api/client';
 import { uploadPhoto } from '../ui/reports/photos';
 import type { UiConfig } from '../ui/api/endpoints';
 
@@ -46,7 +46,11 @@ interface CallOptions {
 }
 
 async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...languageHeader(),
+    ...opts.headers,
+  };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;

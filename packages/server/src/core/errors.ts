@@ -23,6 +23,12 @@ export type ProblemId =
   | 'internal';
 
 export class AppError extends Error {
+  /**
+   * The detail in Vietnamese, when the thrower gave one: the problem then
+   * answers it to callers who prefer Vietnamese (http/problem.ts).
+   */
+  detailVi?: string;
+
   constructor(
     readonly problem: ProblemId,
     readonly status: number,
@@ -31,6 +37,12 @@ export class AppError extends Error {
     readonly errors?: FieldError[],
   ) {
     super(detail ?? title);
+  }
+
+  /** Gives the detail in Vietnamese too; answers the error itself (`throw new X(…).vi('…')`). */
+  vi(text: string): this {
+    this.detailVi = text;
+    return this;
   }
 }
 

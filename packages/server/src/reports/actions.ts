@@ -9,7 +9,7 @@ import type { ReportAction, ReportActionBody, ReportStatus } from '@cityops/cont
 import type { Db, Queryable } from '../core/db/db.js';
 import type { Clock } from '../core/clock.js';
 import type { Actor, Principal } from '../core/auth/principal.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import type { FilesService } from '../files/files.service.js';
@@ -27,6 +27,7 @@ import { staffEffect, type Effect, type Prepared } from './effects.js';
 import type { ReportNotifier } from './notify.js';
 import * as repo from './reports.repo.js';
 import type { ReportChanges } from './changes.js';
+import { reportNotFound } from './errors.js';
 
 export interface ActionsDeps {
   db: Db;
@@ -231,16 +232,18 @@ export class ReportActions {
     const refuse = (r: repo.ReportRow) => {
       const d = decide(subjectOf(r), action, actor, input);
       if (!d.ok)
-        throw d.status === 409 ? new ConflictError(d.reason) : new ForbiddenError(d.reason);
+        throw (d.status === 409 ? new ConflictError(d.reason) : new ForbiddenError(d.reason)).vi(
+          d.reasonVi,
+        );
       return d.to;
     };
     const pre = await repo.findReport(this.d.db, id, { where });
-    if (!pre) throw new NotFoundError('Report', String(id));
+    if (!pre) throw reportNotFound(id);
     refuse(pre);
     const prep = await prepare(pre);
     await this.d.db.transaction(async (tx) => {
       const r = await repo.findReport(tx, id, { lock: true, where });
-      if (!r) throw new NotFoundError('Report', String(id));
+      if (!r) throw reportNotFound(id);
       const to = refuse(r);
       await this.apply(tx, r, to, historyActor(r), audit, action, await effect(tx, r, to, prep));
     });

@@ -48,7 +48,9 @@ type Citizen = Extract<Principal, { kind: 'citizen' }>;
 function citizenOf(request: FastifyRequest): Citizen {
   const p = principalOf(request);
   if (p.kind !== 'citizen')
-    throw new ForbiddenError('This needs a citizen token (sign in with your phone).');
+    throw new ForbiddenError('This needs a citizen token (sign in with your phone).').vi(
+      'Cần đăng nhập bằng số điện thoại trong ứng dụng công dân.',
+    );
   return p;
 }
 
@@ -297,6 +299,8 @@ export function citizenRoutes(
         if (!c.phone)
           throw new ForbiddenError(
             'Sign in with your phone number first: anonymous reports are claimed into a signed-in account.',
+          ).vi(
+            'Hãy đăng nhập bằng số điện thoại trước: phản ánh gửi không đăng nhập được chuyển vào tài khoản đã đăng nhập.',
           );
         return follows.claim(c.id, actorOf(c, request.ip, request.id), request.body.followTokens);
       },

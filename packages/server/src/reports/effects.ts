@@ -100,6 +100,8 @@ export async function staffEffect(
       if (['rejected', 'closed', 'merged'].includes(target.status))
         throw new ConflictError(
           `Report #${into} is ${target.status}; merge into a report still being handled.`,
+        ).vi(
+          `Phản ánh #${into} ${{ rejected: 'không được tiếp nhận', closed: 'đã hoàn thành', merged: 'đã được gộp vào phản ánh khác' }[target.status as 'rejected' | 'closed' | 'merged']}; chỉ gộp vào phản ánh đang được xử lý.`,
         );
       await recordStep(
         tx,

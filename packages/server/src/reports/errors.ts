@@ -1,5 +1,5 @@
 /** Renames the neutral fields of submission errors to an API's own parameter names. */
-import { ValidationError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 
 export async function renameSubmissionErrors<T>(
   work: Promise<T>,
@@ -19,4 +19,16 @@ export async function renameSubmissionErrors<T>(
     });
     throw new ValidationError(errors, `${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   }
+}
+
+/** A report the caller cannot see (or that does not exist), in English and Vietnamese. */
+export function reportNotFound(id: number | string): NotFoundError {
+  return new NotFoundError('Report', String(id)).vi(
+    `Không tìm thấy phản ánh #${id}, hoặc phản ánh không thuộc phạm vi của bạn.`,
+  );
+}
+
+/** A photo that is not one of the report's (or not yet public), in English and Vietnamese. */
+export function photoNotFound(fileId: string): NotFoundError {
+  return new NotFoundError('Photo', fileId).vi(`Không tìm thấy ảnh ${fileId}.`);
 }

@@ -21,6 +21,7 @@ import { hashSecret } from '../core/auth/secrets.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import * as pushRepo from './push.repo.js';
+import { reportNotFound } from './errors.js';
 
 export interface FollowDeps {
   db: Db;
@@ -71,7 +72,7 @@ export class ReportFollows {
   async follow(citizenId: string, actor: Actor, id: number): Promise<number> {
     return this.d.db.transaction(async (tx) => {
       const target = await this.followed(tx, citizenId, id);
-      if (!target) throw new NotFoundError('Report', String(id));
+      if (!target) throw reportNotFound(id);
       if (target.own) return target.id;
       const inserted = await tx.query(sql`
         INSERT INTO report_followers (citizen_id, report_id, created_at)
@@ -104,6 +105,8 @@ export class ReportFollows {
       if (!target || deleted.length === 0) {
         throw new NotFoundError(
           `Report ${id} among the reports you follow (your own reports and the originals of your merged ones are followed for good)`,
+        ).vi(
+          `Bạn không theo dõi phản ánh #${id} (phản ánh của chính bạn và phản ánh gốc của phản ánh trùng bạn đã gửi luôn được theo dõi).`,
         );
       }
       await this.d.audit.record(tx, actor, {
@@ -218,7 +221,7 @@ export class ReportFollows {
       throw new ConflictError(
         'This Idempotency-Key was already used for a different report; make a new key for each report.',
         [{ path: 'Idempotency-Key', message: 'already used for a different report' }],
-      );
+      ).vi('Idempotency-Key này đã dùng cho một phản ánh khác; mỗi phản ánh cần một khoá mới.');
     }
     return { reportId: row.report_id, citizenId: row.citizen_id, anonymous: row.anonymous };
   }

@@ -23,7 +23,7 @@ function citizenOf(request: FastifyRequest) {
   if (p.kind !== 'citizen')
     throw new ForbiddenError(
       'This needs a citizen token (sign in with your phone, or the follow token of a report).',
-    );
+    ).vi('Cần đăng nhập bằng số điện thoại, hoặc mã theo dõi của một phản ánh.');
   return p;
 }
 

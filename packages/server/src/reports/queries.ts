@@ -18,7 +18,7 @@ import type { Db } from '../core/db/db.js';
 import type { Clock } from '../core/clock.js';
 import type { Actor, Principal } from '../core/auth/principal.js';
 import { sql } from '../core/db/sql.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ForbiddenError, ValidationError } from '../core/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { unknownUnitCodes, withDescendants } from '../geo/unit-tree.js';
 import type { FilesService } from '../files/files.service.js';
@@ -30,6 +30,7 @@ import { photosArePublic, type ReportPresenter } from './present.js';
 import * as repo from './reports.repo.js';
 import * as lists from './list.repo.js';
 import type { ReportChanges } from './changes.js';
+import { photoNotFound, reportNotFound } from './errors.js';
 
 export interface QueriesDeps {
   db: Db;
@@ -108,7 +109,7 @@ export class ReportQueries {
 
   private async readable(p: Principal, id: number): Promise<repo.ReportRow> {
     const r = await repo.findReport(this.d.db, id, { where: readClause(p) });
-    if (!r) throw new NotFoundError('Report', String(id));
+    if (!r) throw reportNotFound(id);
     return r;
   }
 
@@ -123,7 +124,7 @@ export class ReportQueries {
   async afterAction(p: Principal, id: number): Promise<ReportDetail> {
     const readable = await repo.findReport(this.d.db, id, { where: readClause(p) });
     const r = readable ?? (await repo.findReport(this.d.db, id));
-    if (!r) throw new NotFoundError('Report', String(id));
+    if (!r) throw reportNotFound(id);
     return this.detail(r, p, readable !== undefined);
   }
 
@@ -177,6 +178,8 @@ export class ReportQueries {
     if (!mayReadReporter(p, r)) {
       throw new ForbiddenError(
         "The reporter's identity is for IOC staff, and for the handling agency only when staff shared it.",
+      ).vi(
+        'Thông tin người phản ánh chỉ dành cho cán bộ Trung tâm, và cho cơ quan xử lý khi cán bộ Trung tâm đã chia sẻ.',
       );
     }
     return this.d.db.transaction(async (tx) => {
@@ -212,6 +215,8 @@ export class ReportQueries {
     )
       throw new ForbiddenError(
         'Only IOC operators, supervisors and administrators can change this.',
+      ).vi(
+        'Chỉ điều hành viên, giám sát viên và quản trị viên của Trung tâm được thay đổi nội dung này.',
       );
     await this.d.db.transaction(async (tx) => {
       const now = this.d.clock.now();
@@ -263,7 +268,7 @@ export class ReportQueries {
 
   async photo(p: Principal, id: number, fileId: string, variant: 'full' | 'thumb') {
     await this.readable(p, id);
-    if (!(await repo.photoOf(this.d.db, id, fileId))) throw new NotFoundError('Photo', fileId);
+    if (!(await repo.photoOf(this.d.db, id, fileId))) throw photoNotFound(fileId);
     return this.d.files.read(fileId, variant);
   }
 
@@ -286,7 +291,7 @@ export class ReportQueries {
 
   async publicGet(id: number) {
     const r = await repo.findReport(this.d.db, id);
-    if (!r) throw new NotFoundError('Report', String(id));
+    if (!r) throw reportNotFound(id);
     const [photos, history] = await Promise.all([
       this.withPhotos([r]),
       repo.historyOf(this.d.db, [id]),
@@ -327,7 +332,7 @@ export class ReportQueries {
     const r = await repo.findReport(this.d.db, id);
     const photo = r && (await repo.photoOf(this.d.db, id, fileId));
     if (!r || !photo || (photo.kind === 'report' && !photosArePublic(r)))
-      throw new NotFoundError('Photo', fileId);
+      throw photoNotFound(fileId);
     return this.d.files.read(fileId, variant);
   }
 
@@ -337,7 +342,7 @@ export class ReportQueries {
     const photo = r && (await repo.photoOf(this.d.db, id, fileId));
     const own = r?.citizen_id === citizenId;
     if (!r || !photo || (photo.kind === 'report' && !own && !photosArePublic(r)))
-      throw new NotFoundError('Photo', fileId);
+      throw photoNotFound(fileId);
     return this.d.files.read(fileId, variant);
   }
 
@@ -378,7 +383,7 @@ export class ReportQueries {
 
   async citizenGet(citizenId: string, id: number): Promise<CitizenReport> {
     const r = await repo.findReport(this.d.db, id, { where: citizenClause(citizenId) });
-    if (!r) throw new NotFoundError('Report', String(id));
+    if (!r) throw reportNotFound(id);
     const [photos, history] = await Promise.all([
       this.withPhotos([r]),
       repo.historyOf(this.d.db, [id]),

@@ -137,6 +137,8 @@ export function reportsRoutes(parts: ReportsModuleParts) {
         if (p.kind !== 'user' || !IOC_ROLES.includes(p.role))
           throw new ForbiddenError(
             'Only IOC operators, supervisors and administrators take reports.',
+          ).vi(
+            'Chỉ điều hành viên, giám sát viên và quản trị viên của Trung tâm được tiếp nhận phản ánh.',
           );
         const b = request.body;
         if ((b.lat === undefined) !== (b.lon === undefined))
@@ -179,6 +181,8 @@ export function reportsRoutes(parts: ReportsModuleParts) {
                 const names = unit ? await queries.unitNames(unit) : null;
                 throw new ForbiddenError(
                   `The place (lat ${at.lat}, lon ${at.lon}) is in ${names ? `${names.nameEn} (${names.code})` : 'no admin unit'}, outside the admin units you work for; staff of that area or of the whole province take reports there.`,
+                ).vi(
+                  `Vị trí (vĩ độ ${at.lat}, kinh độ ${at.lon}) thuộc ${names ? `${names.nameVi} (${names.code})` : 'một nơi không thuộc đơn vị hành chính nào'}, ngoài địa bàn bạn phụ trách; cán bộ của địa bàn đó hoặc của cả tỉnh tiếp nhận phản ánh ở đây.`,
                 );
               },
             },

@@ -45,8 +45,10 @@ export interface WorkflowInput {
   satisfied?: boolean;
 }
 
+/** A step allowed, with the status it leads to; or refused, with why in English and in Vietnamese. */
 export type Decision =
-  { ok: true; to: ReportStatus } | { ok: false; status: 403 | 409; reason: string };
+  | { ok: true; to: ReportStatus }
+  | { ok: false; status: 403 | 409; reason: string; reasonVi: string };
 
 /** A rating of "not satisfied" reopens a report this many times at most. */
 export const MAX_REOPEN = 1;
@@ -57,8 +59,8 @@ interface Rule {
   from: readonly ReportStatus[];
   who: Who;
   to: (s: WorkflowSubject, input: WorkflowInput) => ReportStatus;
-  /** A further condition on the report, with the reason when it fails (409). */
-  check?: (s: WorkflowSubject) => string | undefined;
+  /** A further condition on the report, with the reason when it fails (409), in English and Vietnamese. */
+  check?: (s: WorkflowSubject) => { en: string; vi: string } | undefined;
 }
 
 const same = (s: WorkflowSubject) => s.status;
@@ -74,13 +76,21 @@ export const RULES: Record<WorkflowAction, Rule> = {
     who: 'officer',
     to: same,
     check: (s) =>
-      s.extensionPending ? 'an extension is already waiting for a decision' : undefined,
+      s.extensionPending
+        ? {
+            en: 'an extension is already waiting for a decision',
+            vi: 'đã có một đề nghị gia hạn đang chờ quyết định',
+          }
+        : undefined,
   },
   'approve-extension': {
     from: ['assigned', 'in_progress'],
     who: 'supervisor',
     to: same,
-    check: (s) => (s.extensionPending ? undefined : 'no extension has been asked for'),
+    check: (s) =>
+      s.extensionPending
+        ? undefined
+        : { en: 'no extension has been asked for', vi: 'chưa có đề nghị gia hạn nào' },
   },
   return: { from: ['assigned', 'in_progress'], who: 'officer', to: () => 'verified' },
   answer: { from: ['in_progress'], who: 'officer-or-supervisor', to: () => 'answered' },
@@ -149,6 +159,60 @@ const NEXT_STEP: Record<ReportStatus, string> = {
   merged: 'follow the report it was merged into',
 };
 
+/** The same texts in Vietnamese (the refusals' `detail` for callers who prefer it). */
+const STATUS_TEXT_VI: Record<ReportStatus, string> = {
+  received: 'đã tiếp nhận',
+  verified: 'đã xác minh',
+  rejected: 'không được tiếp nhận',
+  assigned: 'đã chuyển xử lý',
+  in_progress: 'đang xử lý',
+  answered: 'đã có kết quả',
+  closed: 'đã hoàn thành',
+  merged: 'đã được gộp vào phản ánh khác',
+};
+
+const ACTION_VERB_VI: Record<WorkflowAction, string> = {
+  verify: 'xác minh',
+  reject: 'từ chối tiếp nhận',
+  merge: 'gộp',
+  assign: 'chuyển xử lý',
+  start: 'bắt đầu xử lý',
+  extend: 'xin gia hạn cho',
+  'approve-extension': 'quyết định gia hạn cho',
+  return: 'trả lại',
+  answer: 'trả lời',
+  close: 'kết thúc',
+  rate: 'đánh giá kết quả của',
+  'auto-close': 'tự động đóng',
+};
+
+/** The action as named after "không thể" (cannot), with no object. */
+const ACTION_NAME_VI: Record<WorkflowAction, string> = {
+  verify: 'xác minh',
+  reject: 'từ chối tiếp nhận',
+  merge: 'gộp',
+  assign: 'chuyển xử lý',
+  start: 'bắt đầu xử lý',
+  extend: 'xin gia hạn',
+  'approve-extension': 'quyết định gia hạn',
+  return: 'trả lại Trung tâm',
+  answer: 'trả lời',
+  close: 'kết thúc',
+  rate: 'đánh giá',
+  'auto-close': 'tự động đóng',
+};
+
+const NEXT_STEP_VI: Record<ReportStatus, string> = {
+  received: 'cần xác minh và chuyển xử lý trước',
+  verified: 'cần chuyển cho cơ quan xử lý trước',
+  assigned: 'cơ quan xử lý cần bắt đầu xử lý trước',
+  in_progress: 'cơ quan xử lý cần trả lời trước',
+  answered: 'phản ánh đang chờ người dân đánh giá',
+  rejected: 'phản ánh đã không được tiếp nhận',
+  closed: 'phản ánh đã kết thúc',
+  merged: 'hãy theo dõi phản ánh gốc mà nó đã được gộp vào',
+};
+
 /** Whether the report lies in a staff member's units (a report with no unit: province-wide staff only). */
 export function inUnits(scope: Scope, adminUnit: string | null): boolean {
   return scope.all || (adminUnit !== null && scope.units.includes(adminUnit));
@@ -164,6 +228,16 @@ export function isPrimaryOfficer(actor: WorkflowActor, s: WorkflowSubject): bool
     actor.scope.agencies.includes(s.primaryAgency)
   );
 }
+
+const WHO_TEXT_VI: Record<Who, string> = {
+  ioc: 'Chỉ điều hành viên, giám sát viên và quản trị viên của Trung tâm phụ trách địa bàn',
+  officer: 'Chỉ cán bộ của cơ quan được giao xử lý',
+  'officer-or-supervisor':
+    'Chỉ cán bộ của cơ quan được giao xử lý, hoặc giám sát viên phụ trách địa bàn,',
+  supervisor: 'Chỉ giám sát viên hoặc quản trị viên phụ trách địa bàn',
+  reporter: 'Chỉ người dân đã gửi phản ánh',
+  system: 'Chỉ hệ thống CityOps',
+};
 
 const WHO_TEXT: Record<Who, string> = {
   ioc: 'Only IOC operators, supervisors and administrators of its area',
@@ -226,6 +300,7 @@ export function decide(
     ok: false,
     status: 403,
     reason: `${WHO_TEXT[rule.who]} can ${ACTION_VERB[action]} this report.`,
+    reasonVi: `${WHO_TEXT_VI[rule.who]} mới được ${ACTION_VERB_VI[action]} phản ánh này.`,
   });
   if (!eligible(rule.who, actor)) return refused();
   if (!rule.from.includes(s.status)) {
@@ -233,6 +308,7 @@ export function decide(
       ok: false,
       status: 409,
       reason: `A report that is ${STATUS_TEXT[s.status]} cannot be ${ACTION_TEXT[action]}; ${NEXT_STEP[s.status]}.`,
+      reasonVi: `Phản ánh ${STATUS_TEXT_VI[s.status]} thì không thể ${ACTION_NAME_VI[action]}; ${NEXT_STEP_VI[s.status]}.`,
     };
   }
   if (!entitled(rule.who, actor, s)) return refused();
@@ -241,7 +317,8 @@ export function decide(
     return {
       ok: false,
       status: 409,
-      reason: `This report cannot be ${ACTION_TEXT[action]}: ${problem}.`,
+      reason: `This report cannot be ${ACTION_TEXT[action]}: ${problem.en}.`,
+      reasonVi: `Không thể ${ACTION_VERB_VI[action]} phản ánh này: ${problem.vi}.`,
     };
   }
   return { ok: true, to: rule.to(s, input) };

@@ -7,7 +7,8 @@
  * coordinates, the caller kept private, a place outside the operator's
  * units refused with the server's reason. The reporter, the internal note
  * and the sharing shown only as the server's `may` says. Every page fails
- * its test on any browser console error.
+ * its test on any browser console error. A refusal comes with the server's
+ * reason in the user's language.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
@@ -53,6 +54,7 @@ beforeAll(async () => {
   const context = await env.browser.newContext({
     viewport: { width: 1440, height: 900 },
     timezoneId: 'Asia/Ho_Chi_Minh',
+    locale: 'en-US',
   });
   operator = { context, ...(await watchedPage(context)) };
   await signInConsole(operator.page, env.base, OPERATOR.email);
@@ -319,5 +321,35 @@ describe('what else the user may do on a report', () => {
     expect(await page.getByTestId('share-reporter').count()).toBe(0);
     await page.unroute(url);
     expectNoConsoleErrors(operator);
+  });
+});
+
+describe('a refusal in the user’s language', () => {
+  it('shows the server’s reason in Vietnamese, and in English once the user switches', async () => {
+    const { page } = operator;
+    const id = await taken(places.phanDinhPhung.at, 'Ổ gà trước cổng trường');
+    await page.goto(`${env.base}/reports/${id}`);
+    await page.getByTestId('action-verify').waitFor();
+    // Someone else verifies it meanwhile: the page still offers "verify".
+    expect((await api.post(`/api/v1/reports/${id}/verify`, {})).statusCode).toBe(200);
+    await page.getByTestId('action-verify').click();
+    await page.getByTestId('action-submit').click();
+    expect(await page.getByTestId('action-error-detail').textContent()).toContain(
+      'Phản ánh đã xác minh thì không thể xác minh; cần chuyển cho cơ quan xử lý trước.',
+    );
+    await screenshot(page, 'reports-backoffice-05-refusal-vi');
+
+    // In English (the browser's own language plays no part: it is en-US here all along).
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByTestId('action-merge').click();
+    await page.getByTestId('merge-into').fill('999999');
+    await api.post(`/api/v1/reports/${id}/reject`, { reason: 'Trùng' });
+    await page.getByTestId('action-submit').click();
+    expect(await page.getByTestId('action-error-detail').textContent()).toContain(
+      'A report that is rejected cannot be merged; it was rejected.',
+    );
+    await page.getByRole('button', { name: 'VI' }).click();
+    // The refusals are 409s the page explains; nothing else went wrong.
+    expectNoConsoleErrors(operator, [/409/]);
   });
 });

@@ -145,6 +145,7 @@ describe('report workflow', () => {
       ok: false,
       status: 409,
       reason: 'A report that is received cannot be answered; verify and assign it first.',
+      reasonVi: 'Phản ánh đã tiếp nhận thì không thể trả lời; cần xác minh và chuyển xử lý trước.',
     });
     expect(decide(subject('verified'), 'start', actors.adminAll)).toMatchObject({
       reason: 'A report that is verified cannot be started; assign it to an agency first.',

@@ -38,7 +38,7 @@ const FIELD_LABEL = {
 export interface Refusal {
   /** Why, in the user's language. */
   sentence: string;
-  /** The server's own words (English), when it gave them. */
+  /** The server's own words (in the user's language when it has them), when it gave them. */
   detail?: string;
   /** The fields the server named, with their form labels. */
   fields: Array<{ label: string; message: string }>;
@@ -502,7 +502,7 @@ function ActionForm(props: {
           )}
           {error.detail && (
             <p className="muted small" data-testid="action-error-detail">
-              {t('rep.serverSays')} <q lang="en">{error.detail}</q>
+              {t('rep.serverSays')} <q>{error.detail}</q>
             </p>
           )}
         </div>

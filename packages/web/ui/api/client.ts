@@ -20,6 +20,16 @@ export interface RequestOptions {
 }
 
 /** The answer was larger than the caller was willing to read. */
+/**
+ * The page's language (set by the I18nProvider on <html lang>) as the
+ * Accept-Language of API calls: the server's refusals then come in the
+ * language the user reads, not the browser's.
+ */
+export function languageHeader(): Record<string, string> {
+  const lang = typeof document === 'undefined' ? '' : document.documentElement.lang;
+  return lang === 'vi' || lang === 'en' ? { 'accept-language': lang } : {};
+}
+
 export class TooLargeError extends Error {
   constructor(readonly maxBytes: number) {
     super(`The answer is larger than ${maxBytes} bytes.`);
@@ -134,6 +144,7 @@ export class ApiClient {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...this.authHeaders(),
+      ...languageHeader(),
     };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;

@@ -17,12 +17,47 @@ export interface ProblemBody {
 
 const typeUri = (id: ProblemId) => `urn:cityops:problem:${id}`;
 
-export function problemOf(err: AppError, instance?: string): ProblemBody {
+/** The languages a problem's detail comes in (English always; Vietnamese where the thrower gave it). */
+export type ProblemLanguage = 'vi' | 'en';
+
+/**
+ * The language of a problem's detail for a request: the caller's preference
+ * between Vietnamese and English by `Accept-Language` (its q-values; the
+ * first named wins a tie); without one, Vietnamese on the citizen app's
+ * routes (`/api/v1/citizen/…`) and English elsewhere, as API clients have
+ * always had it.
+ */
+export function problemLanguage(acceptLanguage: string | undefined, url: string): ProblemLanguage {
+  let best: { lang: ProblemLanguage; q: number } | null = null;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const lang =
+      tag === 'vi' || tag.startsWith('vi-')
+        ? 'vi'
+        : tag === 'en' || tag.startsWith('en-')
+          ? 'en'
+          : null;
+    if (!lang) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { lang, q };
+  }
+  if (best) return best.lang;
+  return url.startsWith('/api/v1/citizen/') ? 'vi' : 'en';
+}
+
+export function problemOf(
+  err: AppError,
+  instance?: string,
+  lang: ProblemLanguage = 'en',
+): ProblemBody {
+  const detail = lang === 'vi' && err.detailVi ? err.detailVi : err.detail;
   return {
     type: typeUri(err.problem),
     title: err.title,
     status: err.status,
-    ...(err.detail ? { detail: err.detail } : {}),
+    ...(detail ? { detail } : {}),
     ...(instance ? { instance } : {}),
     ...(err.errors ? { errors: err.errors } : {}),
   };
@@ -105,8 +140,13 @@ export async function sendProblem(
   const appErr = toAppError(err);
   if (appErr.status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ problem: appErr.problem, detail: appErr.detail }, 'request refused');
+  const path = request.url.split('?')[0] ?? request.url;
+  const lang = problemLanguage(request.headers['accept-language'], path);
+  const vary = reply.getHeader('vary');
   await reply
     .status(appErr.status)
     .type('application/problem+json; charset=utf-8')
-    .send(problemOf(appErr, request.url.split('?')[0]));
+    .header('content-language', lang === 'vi' && appErr.detailVi ? 'vi' : 'en')
+    .header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language')
+    .send(problemOf(appErr, path, lang));
 }
