@@ -4,7 +4,7 @@ import { lazyModule } from './lazy-module.js';
 describe('lazyModule', () => {
   it('loads once, on first use, for every caller', async () => {
     let loads = 0;
-    const get = lazyModule(async () => ({ n: ++loads }));
+    const get = lazyModule(() => Promise.resolve({ n: ++loads }));
     expect(loads).toBe(0);
     const [a, b] = await Promise.all([get(), get()]);
     expect(a).toBe(b);
@@ -14,10 +14,11 @@ describe('lazyModule', () => {
 
   it('tries again after a failed load', async () => {
     let calls = 0;
-    const get = lazyModule(async () => {
+    const get = lazyModule(() => {
       calls++;
-      if (calls === 1) throw new Error('native part missing');
-      return 'loaded';
+      return calls === 1
+        ? Promise.reject(new Error('native part missing'))
+        : Promise.resolve('loaded');
     });
     await expect(get()).rejects.toThrow('native part missing');
     expect(await get()).toBe('loaded');
