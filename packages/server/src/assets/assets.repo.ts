@@ -95,22 +95,19 @@ export interface AssetJsonRow {
  * The JSON is built after ORDER BY … LIMIT, for the page's rows only.
  */
 export function listJsonQuery(f: ResolvedFilter, scope: Scope, page: Page): Sql {
-  const inner = listQuery(
-    f,
-    scope,
-    page,
-    sql`a.id, a.type, a.code, a.name, a.geom, a.properties, a.status, a.admin_unit_code,
-      a.agency_code, a.tags, a.created_at, a.updated_at`,
-  );
+  // The page is chosen on narrow rows (where each lies, its sort key), then its rows are
+  // read again by that place: sorting 10,000 candidates of a viewport carries 22 bytes
+  // each instead of every column. Both reads share the statement's snapshot.
+  const chosen = listQuery(f, scope, page, sql`a.ctid AS tid, a.id`);
   // row_to_json writes the columns in order, named as aliased, without spaces.
   return sql`
     SELECT j.id, ${f.near ? sql`j.distance,` : sql``} row_to_json(j)::text AS json
     FROM (
-      SELECT p.id, p.type, p.code, p.name, ST_AsGeoJSON(p.geom, 7)::json AS geometry,
-        p.properties, p.status, p.admin_unit_code AS "adminUnit", p.agency_code AS "agencyCode",
-        p.tags, ${isoTime('p.created_at')} AS "createdAt", ${isoTime('p.updated_at')} AS "updatedAt"
+      SELECT a.id, a.type, a.code, a.name, ST_AsGeoJSON(a.geom, 7)::json AS geometry,
+        a.properties, a.status, a.admin_unit_code AS "adminUnit", a.agency_code AS "agencyCode",
+        a.tags, ${isoTime('a.created_at')} AS "createdAt", ${isoTime('a.updated_at')} AS "updatedAt"
         ${f.near ? sql`, p.distance` : sql``}
-      FROM (${inner}) p
+      FROM (${chosen}) p JOIN assets a ON a.ctid = p.tid
     ) j
     ORDER BY ${f.near ? sql`j.distance, ` : sql``}j.id`;
 }

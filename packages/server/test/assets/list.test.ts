@@ -73,6 +73,31 @@ describeEachDb('assets: list and filters', (kind) => {
     expect(codes(await list(`bbox=${inside}`))).toEqual(['LST-SCHOOL']);
   });
 
+  it('keeps points on the edge of a box and leaves out those a hair outside, wide box or thin', async () => {
+    const { admin } = t();
+    const edge = `edge-${kind}`;
+    // A box whose west edge passes through one point; others 1e-7° (1 cm) either side of it.
+    const [lon, lat] = [105.9, 21.7];
+    for (const [code, x] of [
+      ['E-ON', lon],
+      ['E-IN', lon + 1e-7],
+      ['E-OUT', lon - 1e-7],
+    ] as const) {
+      await createAsset(admin, { code, geometry: point([x, lat]), tags: [edge] });
+    }
+    const within = async (minLon: number, maxLon: number) =>
+      codes(
+        await listAll(
+          admin,
+          `/api/v1/assets?tag=${edge}&bbox=${minLon},${lat - 0.01},${maxLon},${lat + 0.01}`,
+        ),
+      );
+    expect(await within(lon, lon + 0.01)).toEqual(['E-IN', 'E-ON']);
+    // Too thin for the quick test inside the box: the exact one alone.
+    expect(await within(lon, lon + 0.0002)).toEqual(['E-IN', 'E-ON']);
+    expect(await within(lon - 0.01, lon)).toEqual(['E-ON', 'E-OUT']);
+  });
+
   it('finds assets near a point, nearest first, with their distance', async () => {
     const [lon, lat] = offset(places.phanDinhPhung.at, 120, 0);
     const found = await list(`near=${lon},${lat},250`);
