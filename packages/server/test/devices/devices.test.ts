@@ -1,7 +1,10 @@
 /** Devices through the API: keys shown once and stored hashed, disable, rotate, scope, audit. */
+import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDb } from '../support/db.js';
 import { sql } from '../../src/core/db/sql.js';
+import { systemClock } from '../../src/core/clock.js';
+import { DevicesService } from '../../src/devices/index.js';
 import { useEventsApp } from '../events/harness.js';
 import { buildAsset, buildDevice, ingest, pickWards, type Ward } from '../events/factories.js';
 
@@ -73,6 +76,26 @@ describeEachDb('devices', (kind) => {
       .json<{ items: Array<{ action: string }> }>()
       .items.map((e) => e.action);
     expect(actions).toEqual(['device.enable', 'device.disable', 'device.create']);
+  });
+
+  it('answers an old entry while reading it again, and sees a device disabled elsewhere after that read', async () => {
+    const { cityops, admin } = t();
+    const asset = await buildAsset(cityops.db, { ward: ward(0) });
+    const d = await buildDevice(admin, asset.id);
+    // A second process's view of the same devices, with a short cache.
+    const other = new DevicesService(cityops.db, cityops.ctx.audit, systemClock, {
+      cacheTtlMs: 40,
+    });
+    expect(await other.current(d.id)).toMatchObject({ id: d.id, assetId: asset.id });
+
+    // Disabled by this process: the other one still holds its entry.
+    await admin.patch(`/api/v1/devices/${d.id}`, { disabled: true });
+    await new Promise((r) => setTimeout(r, 60));
+    // The entry is old: answered at once, and read again behind it.
+    expect(await other.current(d.id)).toMatchObject({ id: d.id });
+    await expect.poll(() => other.current(d.id), { timeout: 5000 }).toBeNull();
+    // Unknown devices are never answered from an old entry.
+    expect(await other.current(randomUUID())).toBeNull();
   });
 
   it('rotates a key: the new one works at once, the old one no longer', async () => {
