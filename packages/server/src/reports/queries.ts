@@ -32,6 +32,11 @@ import * as lists from './list.repo.js';
 import type { ReportChanges } from './changes.js';
 import { photoNotFound, reportNotFound } from './errors.js';
 
+/** A located report as the maps show it. */
+function mapPoint(r: lists.MapPointRow) {
+  return { id: String(r.id), lat: r.lat, lon: r.lon, status: r.status, category: r.category_code };
+}
+
 export interface QueriesDeps {
   db: Db;
   audit: AuditService;
@@ -93,13 +98,7 @@ export class ReportQueries {
       scope: readClause(p),
       now: this.d.clock.now(),
     });
-    return rows.map((r) => ({
-      id: String(r.id),
-      lat: r.lat,
-      lon: r.lon,
-      status: r.status,
-      category: r.category_code,
-    }));
+    return rows.map(mapPoint);
   }
 
   /** An admin unit's names, for messages (its code when unknown). */
@@ -308,13 +307,7 @@ export class ReportQueries {
 
   async map(f: PublicFilter, limit: number) {
     const rows = await lists.mapPoints(this.d.db, await this.resolve(f), limit);
-    return rows.map((r) => ({
-      id: String(r.id),
-      lat: r.lat,
-      lon: r.lon,
-      status: r.status,
-      category: r.category_code,
-    }));
+    return rows.map(mapPoint);
   }
 
   async nearby(q: { lat: number; lon: number; category: string; radius: number }) {

@@ -44,6 +44,30 @@ export interface Refusal {
   fields: Array<{ label: string; message: string }>;
 }
 
+/** A refusal as shown under a form: the sentence, the fields named, the server's words. */
+export function RefusalBox({ refusal, testid }: { refusal: Refusal; testid: string }) {
+  const { t } = useT();
+  return (
+    <div className="state state-error compact" role="alert" data-testid={testid}>
+      <p data-testid={`${testid}-reason`}>{refusal.sentence}</p>
+      {refusal.fields.length > 0 && (
+        <ul className="field-errors">
+          {refusal.fields.map((f) => (
+            <li key={`${f.label}:${f.message}`}>
+              <strong>{f.label}</strong>: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {refusal.detail && (
+        <p className="muted small" data-testid={`${testid}-detail`}>
+          {t('rep.serverSays')} <q>{refusal.detail}</q>
+        </p>
+      )}
+    </div>
+  );
+}
+
 /**
  * A refused action explained: 403 (role or scope), 409 (the report's state;
  * `now` is the report as read again after the refusal), 400 (the fields), or
@@ -488,25 +512,7 @@ function ActionForm(props: {
       <h3>{t(`rep.act.${action}`)}</h3>
       {fields}
       {busy === 'uploading' && <p role="status">{t('rep.form.uploading')}</p>}
-      {error && (
-        <div className="state state-error compact" role="alert" data-testid="action-error">
-          <p data-testid="action-error-reason">{error.sentence}</p>
-          {error.fields.length > 0 && (
-            <ul className="field-errors">
-              {error.fields.map((f) => (
-                <li key={`${f.label}:${f.message}`}>
-                  <strong>{f.label}</strong>: {f.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          {error.detail && (
-            <p className="muted small" data-testid="action-error-detail">
-              {t('rep.serverSays')} <q>{error.detail}</q>
-            </p>
-          )}
-        </div>
-      )}
+      {error && <RefusalBox refusal={error} testid="action-error" />}
       <div className="action-buttons">
         <button
           type="submit"

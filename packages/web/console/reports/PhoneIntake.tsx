@@ -16,6 +16,7 @@ import { useT } from '../i18n';
 import { reportsApi } from './api';
 import { useLookups } from './lookups';
 import { queueHref } from './ReportQueue';
+import { RefusalBox, type Refusal } from './ActionPanel';
 
 const ReportMap = lazy(() => import('../../ui/reports/ReportMap'));
 
@@ -155,11 +156,7 @@ export default function PhoneIntake() {
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{
-    sentence: string;
-    detail?: string;
-    fields: Array<{ label: string; message: string }>;
-  } | null>(null);
+  const [error, setError] = useState<Refusal | null>(null);
 
   const def = lookups.categories.find((c) => c.code === category);
   const typed = coords.trim() ? parseLatLon(coords) : null;
@@ -337,25 +334,7 @@ export default function PhoneIntake() {
             </p>
           </div>
         </div>
-        {error && (
-          <div className="state state-error compact" role="alert" data-testid="intake-error">
-            <p>{error.sentence}</p>
-            {error.fields.length > 0 && (
-              <ul className="field-errors">
-                {error.fields.map((f) => (
-                  <li key={`${f.label}:${f.message}`}>
-                    <strong>{f.label}</strong>: {f.message}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {error.detail && (
-              <p className="muted small" data-testid="intake-error-detail">
-                {t('rep.serverSays')} {error.detail}
-              </p>
-            )}
-          </div>
-        )}
+        {error && <RefusalBox refusal={error} testid="intake-error" />}
         <div className="action-buttons">
           <button
             type="submit"
