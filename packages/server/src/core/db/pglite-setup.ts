@@ -1,27 +1,117 @@
 /**
  * How a PGlite instance is started, the same on the main thread and in the
- * database thread: PostGIS from the trimmed bundle, the type parsers both
+ * database thread: PostGIS from the unpacked folder, the type parsers both
  * databases share, a small buffer cache.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, types, type Extension } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 
 /**
- * PostGIS, from the trimmed bundle the build writes (dist/pglite/postgis.tar.gz:
- * no raster, topology or geocoder, ~50 MB less unpacked into memory at every
- * start), else from the package as shipped.
+ * PostGIS's files as the build unpacks them (dist/pglite/postgis: the library,
+ * its SQL scripts and PROJ's data; no raster, topology or geocoder). PGlite's
+ * own way in, a bundle, is unpacked into memory at every start: the archive
+ * read whole, then every file copied into the in-memory file system, ~110 MB of
+ * buffers of which ~70 MB stayed for good and the allocator gave little of the
+ * rest back to the system. Here the folder is mounted from disk (Emscripten's
+ * NODEFS) and linked where PostgreSQL looks for each file; only the library is
+ * read into memory, compiled before PostgreSQL opens it. Without the folder (no
+ * build yet) PostGIS comes from the package's bundle as shipped.
  */
-const trimmedBundle = new URL('../../../dist/pglite/postgis.tar.gz', import.meta.url);
-const postgisExtension: Extension = existsSync(trimmedBundle)
-  ? {
-      name: 'postgis',
-      setup: async (pg, emscriptenOpts) => ({
-        ...(await postgis.setup(pg, emscriptenOpts)),
-        bundlePath: trimmedBundle,
-      }),
+const unpacked = fileURLToPath(new URL('../../../dist/pglite/postgis', import.meta.url));
+const fromDisk = existsSync(path.join(unpacked, 'lib/postgresql/postgis-3.so'));
+
+/** Where PostGIS is read from: the unpacked folder, or the package's bundle (no build yet). */
+export const postgisSource = (): 'folder' | 'bundle' => (fromDisk ? 'folder' : 'bundle');
+
+/**
+ * The PostGIS extension for one instance: the package's settings (PROJ_DATA
+ * among them) without its bundle, and the instance's Emscripten module handed
+ * to `gotModule` (PGlite keeps it to itself) for linkPostgis.
+ */
+function postgisFromDisk(gotModule: (mod: EmscriptenModule) => void): Extension {
+  return {
+    name: 'postgis',
+    setup: async (pg, emscriptenOpts: EmscriptenModule) => {
+      const { bundlePath: _bundle, ...rest } = await postgis.setup(pg, emscriptenOpts);
+      const opts = rest.emscriptenOpts as EmscriptenModule;
+      return { ...rest, emscriptenOpts: { ...opts, preRun: [...(opts.preRun ?? []), gotModule] } };
+    },
+  };
+}
+
+/** What is used here of an Emscripten module (PGlite's types leave it loose). */
+interface EmscriptenModule {
+  FS: EmscriptenFs;
+  preRun?: ((mod: EmscriptenModule) => void)[];
+}
+
+/** The parts of Emscripten's file system used here. */
+interface EmscriptenFs {
+  filesystems: { NODEFS: unknown };
+  analyzePath(p: string): { exists: boolean };
+  mkdirTree(p: string): void;
+  mount(type: unknown, opts: { root: string }, mountpoint: string): void;
+  symlink(target: string, linkpath: string): void;
+  isDir(mode: number): boolean;
+  stat(p: string): { mode: number };
+  createPreloadedFile(
+    parent: string,
+    name: string,
+    data: Uint8Array,
+    canRead: boolean,
+    canWrite: boolean,
+    onload: () => void,
+    onerror: () => void,
+    dontCreateFile: boolean,
+  ): void;
+}
+
+/** Where PGlite's PostgreSQL has its installation (PGlite's WASM_PREFIX). */
+const PREFIX = '/pglite';
+const MOUNT = '/mnt/postgis';
+
+/**
+ * Links every file of the unpacked folder into PostgreSQL's installation (a
+ * folder PostgreSQL does not have, such as PROJ's, as one link), and compiles
+ * each library the way PGlite preloads a bundle's, so that PostgreSQL's
+ * dlopen finds it ready under its usual name.
+ */
+async function linkPostgis(mod: EmscriptenModule): Promise<void> {
+  const fs = mod.FS;
+  fs.mkdirTree(MOUNT);
+  fs.mount(fs.filesystems.NODEFS, { root: unpacked }, MOUNT);
+  const link = (rel: string) => {
+    for (const entry of readdirSync(path.join(unpacked, rel), { withFileTypes: true })) {
+      const name = path.posix.join(rel, entry.name);
+      const at = `${PREFIX}/${name}`;
+      if (entry.isDirectory() && fs.analyzePath(at).exists && fs.isDir(fs.stat(at).mode)) {
+        link(name);
+      } else if (!fs.analyzePath(at).exists) {
+        fs.symlink(`${MOUNT}/${name}`, at);
+      }
     }
-  : postgis;
+  };
+  link('');
+  for (const lib of readdirSync(path.join(unpacked, 'lib/postgresql'))) {
+    if (!lib.endsWith('.so')) continue;
+    const bytes = readFileSync(path.join(unpacked, 'lib/postgresql', lib));
+    await new Promise<void>((resolve, reject) =>
+      fs.createPreloadedFile(
+        `${PREFIX}/lib/postgresql`,
+        lib,
+        new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        true,
+        false,
+        resolve,
+        () => reject(new Error(`PostGIS: ${lib} could not be compiled`)),
+        true,
+      ),
+    );
+  }
+}
 
 const parsers = {
   [types.INT8]: (v: string) => Number(v),
@@ -38,10 +128,11 @@ export interface PgliteSetup {
 }
 
 export async function startPglite(s: PgliteSetup): Promise<PGlite> {
+  let mod: EmscriptenModule | undefined;
   const pg = await PGlite.create({
     ...(s.pgdata ? { dataDir: s.pgdata } : {}),
     ...(s.loadDataDir ? { loadDataDir: s.loadDataDir } : {}),
-    extensions: { postgis: postgisExtension },
+    extensions: { postgis: fromDisk ? postgisFromDisk((m) => (mod = m)) : postgis },
     // PostgreSQL's buffer cache lives in the process's own memory here; the
     // operating system caches the data files as well, so a small one is enough.
     startParams: [
@@ -52,6 +143,7 @@ export async function startPglite(s: PgliteSetup): Promise<PGlite> {
     parsers,
   });
   try {
+    if (mod) await linkPostgis(mod);
     await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
   } catch (err) {
     await pg.close().catch(() => undefined);
