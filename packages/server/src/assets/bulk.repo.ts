@@ -3,18 +3,19 @@
  * rows as one jsonb parameter (jsonb_to_recordset), so that 100,000 assets
  * cost tens of statements, not 100,000 round trips.
  *
- * Admin units are derived a batch at a time (place), by the rule
- * of admin_unit_at() (the deepest unit valid on the date whose boundary holds
- * ST_PointOnSurface of the geometry, then the lowest code), as a join of the
- * units with the batch's points. Called once per row, admin_unit_at() probes
- * the unit index and re-reads the large province boundary for every point
- * (~50 µs each on PostgreSQL, more than the insert itself); the join reads each
- * unit once against a GiST index of the points (~10 µs a point). Single-asset
- * writes call admin_unit_at() itself; a test holds the two to the same answers.
+ * Admin units are derived by the statement that writes the batch, joining
+ * admin_unit_of() (admin_unit_at()'s rule as a set-returning function, which
+ * PostgreSQL inlines: ~9 µs a point on the boundaries cut into small parts,
+ * migration 0055), and answered with the ids, so that the caller checks its
+ * area on what was written; the writes run inside the import's transaction,
+ * so a batch found outside the area is rolled back with the rest of the file.
+ * Placing a batch before writing it (temporary tables of the points, a spatial
+ * join, the units read back into Node) took six more statements a batch, and
+ * Node waited for them.
  */
 import type { AssetStatus, AssetType } from '@cityops/contracts';
 import type { Queryable } from '../core/db/db.js';
-import { sql } from '../core/db/sql.js';
+import { empty, sql } from '../core/db/sql.js';
 
 /** One asset of a batch, as the statements read it from JSON. */
 export interface BulkRow {
@@ -32,7 +33,7 @@ export interface BulkRow {
   /** null keeps the current status on update ("unknown" on create). */
   status: AssetStatus | null;
   agency_code: string | null;
-  /** Where the geometry lies (geo/placement.repo.ts), filled in before writing. */
+  /** Where the geometry lies; stored as given only when the write does not place the batch. */
   admin_unit_code: string | null;
   tags: string[];
   search_text: string;
@@ -50,6 +51,28 @@ const recordset = (batch: string) => sql`
 export type Batch = string;
 export const batchOf = (rows: BulkRow[]): Batch => JSON.stringify(rows);
 
+/** Where a written asset was placed. */
+export interface Placed {
+  id: string;
+  admin_unit_code: string | null;
+}
+
+export interface WriteOptions {
+  /** Places each asset in its admin unit on this date; without it, the row's own unit is stored. */
+  placeOn?: string | undefined;
+  /** Skips (answers no row for) a new asset whose type and code are already stored. */
+  skipTaken?: boolean | undefined;
+}
+
+/** The admin unit to store and the join it needs. */
+const placing = (placeOn: string | undefined) =>
+  placeOn === undefined
+    ? { join: empty, unit: sql`r.admin_unit_code` }
+    : {
+        join: sql`LEFT JOIN LATERAL admin_unit_of(g.geom, ${placeOn}::date) u ON true`,
+        unit: sql`u.code`,
+      };
+
 /**
  * Writes a batch's new assets in spatial order (PostGIS sorts geometries along a
  * Hilbert curve), so that neighbours share table pages: a map viewport then
@@ -57,30 +80,48 @@ export const batchOf = (rows: BulkRow[]): Batch => JSON.stringify(rows);
  * row when the file's order is unrelated to place. A 2 km viewport of a million
  * assets loaded in file order touched ~8,400 pages; written like this, ~900.
  * Ids stay in file order (the audit names the created range), only the storage
- * order changes.
+ * order changes. Answers where each asset written was placed.
  */
-export async function insertBatch(db: Queryable, batch: Batch, now: Date): Promise<void> {
-  await db.query(sql`
+export async function insertBatch(
+  db: Queryable,
+  batch: Batch,
+  now: Date,
+  opts: WriteOptions = {},
+): Promise<Placed[]> {
+  const p = placing(opts.placeOn);
+  return db.query<Placed>(sql`
     INSERT INTO assets (id, type, code, name, geom, properties, secrets, status, admin_unit_code,
       agency_code, tags, search_text, created_at, updated_at)
     SELECT r.id, r.type, r.code, r.name, g.geom, r.properties, r.secrets,
-      COALESCE(r.status, 'unknown'), r.admin_unit_code, r.agency_code, r.tags, r.search_text,
+      COALESCE(r.status, 'unknown'), ${p.unit}, r.agency_code, r.tags, r.search_text,
       ${now}, ${now}
-    FROM ${recordset(batch)}
-    ORDER BY g.geom`);
+    FROM ${recordset(batch)} ${p.join}
+    ORDER BY g.geom
+    ${opts.skipTaken ? sql`ON CONFLICT (type, code) DO NOTHING` : empty}
+    RETURNING id, admin_unit_code`);
 }
 
-/** Replaces the assets named by id; write-only values merge, a missing status stays. */
-export async function updateBatch(db: Queryable, batch: Batch, now: Date): Promise<void> {
-  await db.query(sql`
+/**
+ * Replaces the assets named by id; write-only values merge, a missing status
+ * stays. Answers where each asset was placed.
+ */
+export async function updateBatch(
+  db: Queryable,
+  batch: Batch,
+  now: Date,
+  opts: Pick<WriteOptions, 'placeOn'> = {},
+): Promise<Placed[]> {
+  const p = placing(opts.placeOn);
+  return db.query<Placed>(sql`
     UPDATE assets AS a SET
       name = r.name, geom = g.geom, properties = r.properties,
       secrets = (SELECT COALESCE(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
                  FROM jsonb_each(a.secrets || r.secrets) AS e WHERE e.value <> '""'::jsonb),
-      status = COALESCE(r.status, a.status), admin_unit_code = r.admin_unit_code,
+      status = COALESCE(r.status, a.status), admin_unit_code = ${p.unit},
       agency_code = r.agency_code, tags = r.tags, search_text = r.search_text, updated_at = ${now}
-    FROM ${recordset(batch)}
-    WHERE a.id = r.id`);
+    FROM ${recordset(batch)} ${p.join}
+    WHERE a.id = r.id
+    RETURNING a.id, a.admin_unit_code`);
 }
 
 export interface Existing {

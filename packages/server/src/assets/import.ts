@@ -2,8 +2,10 @@
  * The import engine, all or nothing per file, in one transaction. Rows are
  * read and checked in memory a batch at a time (schemas, codes repeated in the
  * file), then checked against the database (existing codes, agencies, PostGIS
- * validity, the caller's area) and written with a few set-based statements per
- * batch of thousands. Once any problem is found nothing more is written, the
+ * validity) and written with a few set-based statements per batch of thousands.
+ * Each asset is placed in its admin unit by the statement that writes it, and
+ * one placed outside the caller's area is a problem found right after the
+ * write, like the others. Once any problem is found nothing more is written, the
  * remaining rows are still checked so that the report is complete, and the
  * transaction is rolled back: a refused file stores nothing and answers every
  * problem (line, field, reason).
@@ -32,7 +34,6 @@ import { foldText } from '../core/text.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { checkAsset, type CheckedAsset } from './assets.validate.js';
 import * as bulk from './bulk.repo.js';
-import * as placement from '../geo/placement.repo.js';
 import { unknownAgencies } from './assets.repo.js';
 import { pgCode } from './assets.present.js';
 import { sealWriteOnly, withoutEmpty } from './write-only.js';
@@ -108,6 +109,12 @@ interface Good {
   statusGiven: boolean;
   fieldOf: ImportRow['fieldOf'];
   checked: CheckedAsset;
+  /**
+   * The id if the row creates an asset, and its search text: made while the
+   * database writes the batch before, rather than between the two writes.
+   */
+  newId: string;
+  searchText: string;
   /** The asset this row updates (mode upsert). */
   existingId?: string;
 }
@@ -179,6 +186,8 @@ class ImportRun {
         statusGiven: row.statusGiven ?? false,
         fieldOf: row.fieldOf,
         checked: checked.value,
+        newId: newId(),
+        searchText: foldText(`${code} ${checked.value.asset.name}`),
       });
       if (batch.length === BATCH) {
         yield batch;
@@ -195,23 +204,10 @@ class ImportRun {
    */
   async check(batch: Good[]): Promise<{ written: Promise<void> }> {
     const { tx } = this;
-    const existing = new Map(
-      (
-        await bulk.existingKeys(
-          tx,
-          batch.map((g) => ({ type: g.checked.asset.type, code: g.checked.asset.code })),
-        )
-      ).map((e) => [`${e.type}\u0000${e.code}`, e]),
-    );
-    for (const g of batch) {
-      const e = existing.get(`${g.checked.asset.type}\u0000${g.checked.asset.code}`);
-      if (!e) continue;
-      if (this.mode === 'create')
-        this.problem(g, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
-      else if (!scopeIncludes(this.scope, e.admin_unit_code, e.agency_code))
-        this.problem(g, 'code', `the ${e.type} with this code is outside your area`);
-      else g.existingId = e.id;
-    }
+    // In mode create, a file with no problem yet learns of the codes already
+    // stored from its insert (which skips them): one statement less a batch.
+    const fromInsert = this.mode === 'create' && this.problems.length === 0;
+    if (!fromInsert) await this.checkExisting(batch);
     const newAgencies = [...new Set(batch.flatMap((g) => g.checked.asset.agencyCode ?? []))].filter(
       (a) => !this.agencies.has(a),
     );
@@ -229,33 +225,66 @@ class ImportRun {
     for (const bad of await bulk.invalidGeometries(tx, shapes)) {
       this.problem(batch[bad.i]!, 'geometry', `not a valid geometry: ${bad.reason}`);
     }
-    if (this.problems.length) return { written: Promise.resolve() };
+    if (this.problems.length) {
+      // Nothing is written now: the codes already stored still go to the report.
+      if (fromInsert) await this.checkExisting(batch);
+      return { written: Promise.resolve() };
+    }
 
-    // Place the batch and check it lands inside the caller's area, then write.
-    const rows = batch.map((g) => bulkRow(g.existingId ?? newId(), g, this.deps.secrets));
-    await placement.place(tx, pointsOf(rows), this.deps.today);
-    const units = new Map((await placement.placedUnits(tx)).map((p) => [p.id, p.unit]));
-    rows.forEach((row, i) => {
-      row.admin_unit_code = units.get(row.id) ?? null;
-      const g = batch[i]!;
-      if (scopeIncludes(this.scope, row.admin_unit_code, g.checked.asset.agencyCode)) return;
-      const where = g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry';
-      this.problem(
-        g,
-        where,
-        `lies in admin unit ${row.admin_unit_code ?? '(none)'}, outside your area`,
-      );
-    });
-    if (this.problems.length) return { written: Promise.resolve() };
+    // Write the batch, each asset placed in its admin unit by the same
+    // statement, then check that those land inside the caller's area (a batch
+    // outside it is rolled back with the rest of the file).
+    const rows = batch.map((g) => bulkRow(g, this.deps.secrets));
     const creates = rows.filter((_, i) => !batch[i]!.existingId);
     const updates = rows.filter((_, i) => batch[i]!.existingId);
     this.createdIds.push(...creates.map((r) => r.id));
     this.updatedIds.push(...updates.map((r) => r.id));
+    const opts = { placeOn: this.deps.today, skipTaken: fromInsert };
+    const { now } = this.deps;
     const written = (async () => {
-      if (creates.length) await bulk.insertBatch(tx, bulk.batchOf(creates), this.deps.now);
-      if (updates.length) await bulk.updateBatch(tx, bulk.batchOf(updates), this.deps.now);
+      const placed = new Map(
+        [
+          ...(creates.length ? await bulk.insertBatch(tx, bulk.batchOf(creates), now, opts) : []),
+          ...(updates.length ? await bulk.updateBatch(tx, bulk.batchOf(updates), now, opts) : []),
+        ].map((p) => [p.id, p.admin_unit_code]),
+      );
+      rows.forEach((row, i) => {
+        const g = batch[i]!;
+        const unit = placed.get(row.id);
+        if (unit === undefined) {
+          // Skipped by the insert: the code was taken.
+          if (!g.existingId)
+            this.problem(g, 'code', `a ${row.type} with this code exists (mode=upsert updates it)`);
+        } else if (!scopeIncludes(this.scope, unit, g.checked.asset.agencyCode))
+          this.problem(
+            g,
+            g.checked.asset.geometry.type === 'Point' ? 'geometry.coordinates' : 'geometry',
+            `lies in admin unit ${unit ?? '(none)'}, outside your area`,
+          );
+      });
     })();
     return { written };
+  }
+
+  /** Codes of the batch already stored: a problem in mode create, the asset to update in upsert. */
+  private async checkExisting(batch: Good[]): Promise<void> {
+    const existing = new Map(
+      (
+        await bulk.existingKeys(
+          this.tx,
+          batch.map((g) => ({ type: g.checked.asset.type, code: g.checked.asset.code })),
+        )
+      ).map((e) => [`${e.type}\u0000${e.code}`, e]),
+    );
+    for (const g of batch) {
+      const e = existing.get(`${g.checked.asset.type}\u0000${g.checked.asset.code}`);
+      if (!e) continue;
+      if (this.mode === 'create')
+        this.problem(g, 'code', `a ${e.type} with this code exists (mode=upsert updates it)`);
+      else if (!scopeIncludes(this.scope, e.admin_unit_code, e.agency_code))
+        this.problem(g, 'code', `the ${e.type} with this code is outside your area`);
+      else g.existingId = e.id;
+    }
   }
 }
 
@@ -271,7 +300,6 @@ export async function importRows(
   try {
     return await deps.db.transaction(async (tx) => {
       const run = new ImportRun(tx, deps, mode, opts.scope ?? { all: true });
-      await placement.startPlacing(tx);
       let writing: Promise<void> = Promise.resolve();
       try {
         for (const batch of run.batches(rows)) {
@@ -313,20 +341,11 @@ export async function importRows(
   }
 }
 
-function pointsOf(rows: bulk.BulkRow[]) {
-  return {
-    ids: rows.map((r) => r.id),
-    lons: rows.map((r) => r.lon),
-    lats: rows.map((r) => r.lat),
-    shapes: rows.map((r) => r.geometry),
-  };
-}
-
-function bulkRow(id: string, g: Good, box: SecretBox): bulk.BulkRow {
+function bulkRow(g: Good, box: SecretBox): bulk.BulkRow {
   const a = g.checked.asset;
   const point = a.geometry.type === 'Point' ? a.geometry.coordinates : null;
   return {
-    id,
+    id: g.existingId ?? g.newId,
     type: a.type,
     code: a.code,
     name: a.name,
@@ -343,6 +362,6 @@ function bulkRow(id: string, g: Good, box: SecretBox): bulk.BulkRow {
     agency_code: a.agencyCode,
     admin_unit_code: null,
     tags: a.tags,
-    search_text: foldText(`${a.code} ${a.name}`),
+    search_text: g.searchText,
   };
 }

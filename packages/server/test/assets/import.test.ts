@@ -131,6 +131,45 @@ describeEachDb('assets: import', (kind) => {
     expect(await byPrefix('LATE-')).toHaveLength(0);
   });
 
+  it('reports every code already stored, in the first batch or a later one, beside other problems', async () => {
+    const { admin } = t();
+    await createAsset(admin, {
+      type: 'sensor',
+      code: 'TAKEN-1',
+      geometry: point(places.phanDinhPhung.at),
+    });
+    await createAsset(admin, {
+      type: 'sensor',
+      code: 'TAKEN-2',
+      geometry: point(places.phanDinhPhung.at),
+    });
+    const lines = ['type,code,name,lon,lat,agencyCode'];
+    for (let i = 0; i < 5003; i++) lines.push(`sensor,TK-${i},Row ${i},${lonA},${latA},`);
+    lines[2] = `sensor,TAKEN-1,Taken,${lonA},${latA},`;
+    lines[5002] = `sensor,TAKEN-2,Taken too,${lonA},${latA},`;
+    lines[5003] = `sensor,TK-AGENCY,Unknown agency,${lonA},${latA},NO-SUCH`;
+    const res = await postCsv(admin, lines.join('\n'));
+    expect(res.statusCode).toBe(400);
+    const exists = expect.stringMatching(/sensor with this code exists/) as string;
+    expect(res.json<Problem>().report!.problems).toEqual([
+      { line: 3, field: 'code', reason: exists },
+      { line: 5003, field: 'code', reason: exists },
+      { line: 5004, field: 'agencyCode', reason: 'no agency has the code NO-SUCH' },
+    ]);
+    expect(await byPrefix('TK-')).toHaveLength(0);
+    // A taken code in a batch that has other problems too.
+    const small = [
+      'type,code,name,lon,lat,agencyCode',
+      `sensor,TK-A,Unknown agency,${lonA},${latA},NO-SUCH`,
+      `sensor,TAKEN-2,Taken,${lonA},${latA},`,
+    ].join('\n');
+    const both = await postCsv(admin, small);
+    expect(both.json<Problem>().report!.problems).toEqual([
+      { line: 2, field: 'agencyCode', reason: 'no agency has the code NO-SUCH' },
+      { line: 3, field: 'code', reason: exists },
+    ]);
+  });
+
   it('reports problems of the header and of the CSV itself', async () => {
     const { admin } = t();
     const header = await postCsv(admin, 'type,code,colour,lon\nsensor,H-1,red,1\n');

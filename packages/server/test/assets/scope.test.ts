@@ -160,5 +160,18 @@ describeEachDb('assets: scope', (kind) => {
     expect(upsert.statusCode).toBe(400);
     expect(upsert.json<Problem>().report!.problems[0]).toMatchObject({ line: 2, field: 'code' });
     expect((await t().admin.get(`/api/v1/assets/${inB.id}`)).json<Asset>().name).toBe(inB.name);
+    // Nor move one of its own out of its area.
+    const moveOut = `type,code,name,lon,lat\n${inA.type},${inA.code},Moved,${lb},${tb}\n`;
+    const moved = await supervisor.request('POST', '/api/v1/assets/import?mode=upsert', moveOut, {
+      'content-type': 'text/csv',
+    });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json<Problem>().report!.problems).toEqual([
+      { line: 2, field: 'lon', reason: expect.stringMatching(/outside your area/) as string },
+    ]);
+    expect((await t().admin.get(`/api/v1/assets/${inA.id}`)).json<Asset>()).toMatchObject({
+      name: inA.name,
+      adminUnit: places.phanDinhPhung.unit,
+    });
   });
 });
