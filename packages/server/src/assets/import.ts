@@ -41,6 +41,8 @@ import type { SecretBox } from '../core/auth/secret-box.js';
 
 /** Rows per batch: large enough to amortise round trips, small enough for one jsonb. */
 export const BATCH = 5000;
+/** The first batch is smaller, so that the database starts writing while Node reads on. */
+const FIRST_BATCH = 1000;
 /** Problems listed in a refusal; beyond this only the count is given. */
 const MAX_LISTED = 1000;
 /** Imports this small list every id in their audit entry. */
@@ -102,6 +104,12 @@ function reject(problems: Problem[]): never {
   );
 }
 
+/** A batch's rows to write, made ahead (ImportRun.prepare). */
+interface Ready {
+  rows: bulk.BulkRow[];
+  batch: bulk.Batch;
+}
+
 /** A row that passed the checks in memory: only what the later steps need is kept. */
 interface Good {
   line: number;
@@ -160,6 +168,7 @@ class ImportRun {
   /** Reads and checks rows in memory, answering them a batch at a time. */
   *batches(rows: Iterable<ImportRow>): Generator<Good[]> {
     let batch: Good[] = [];
+    let size = FIRST_BATCH;
     for (const row of rows) {
       this.count++;
       if (row.problems) {
@@ -189,12 +198,24 @@ class ImportRun {
         newId: newId(),
         searchText: foldText(`${code} ${checked.value.asset.name}`),
       });
-      if (batch.length === BATCH) {
+      if (batch.length === size) {
         yield batch;
         batch = [];
+        size = BATCH;
       }
     }
     if (batch.length) yield batch;
+  }
+
+  /**
+   * In mode create, a batch's rows as they will be written (and their JSON),
+   * made while the database still writes the batch before rather than between
+   * the two writes. Unused if a problem turns up meanwhile.
+   */
+  prepare(batch: Good[]): Ready | undefined {
+    if (this.mode !== 'create' || this.problems.length) return undefined;
+    const rows = batch.map((g) => bulkRow(g, this.deps.secrets));
+    return { rows, batch: bulk.batchOf(rows) };
   }
 
   /**
@@ -202,7 +223,7 @@ class ImportRun {
    * starts writing it: answers the write in flight (awaited before the next
    * batch), so that Node reads the next batch meanwhile.
    */
-  async check(batch: Good[]): Promise<{ written: Promise<void> }> {
+  async check(batch: Good[], ready?: Ready): Promise<{ written: Promise<void> }> {
     const { tx } = this;
     // In mode create, a file with no problem yet learns of the codes already
     // stored from its insert (which skips them): one statement less a batch.
@@ -234,9 +255,11 @@ class ImportRun {
     // Write the batch, each asset placed in its admin unit by the same
     // statement, then check that those land inside the caller's area (a batch
     // outside it is rolled back with the rest of the file).
-    const rows = batch.map((g) => bulkRow(g, this.deps.secrets));
+    // (In mode create every row creates an asset: the rows made ahead are the batch.)
+    const rows = ready?.rows ?? batch.map((g) => bulkRow(g, this.deps.secrets));
     const creates = rows.filter((_, i) => !batch[i]!.existingId);
     const updates = rows.filter((_, i) => batch[i]!.existingId);
+    const createBatch = ready?.batch ?? bulk.batchOf(creates);
     this.createdIds.push(...creates.map((r) => r.id));
     this.updatedIds.push(...updates.map((r) => r.id));
     const opts = { placeOn: this.deps.today, skipTaken: fromInsert };
@@ -244,7 +267,7 @@ class ImportRun {
     const written = (async () => {
       const placed = new Map(
         [
-          ...(creates.length ? await bulk.insertBatch(tx, bulk.batchOf(creates), now, opts) : []),
+          ...(creates.length ? await bulk.insertBatch(tx, createBatch, now, opts) : []),
           ...(updates.length ? await bulk.updateBatch(tx, bulk.batchOf(updates), now, opts) : []),
         ].map((p) => [p.id, p.admin_unit_code]),
       );
@@ -303,8 +326,9 @@ export async function importRows(
       let writing: Promise<void> = Promise.resolve();
       try {
         for (const batch of run.batches(rows)) {
+          const ready = run.prepare(batch);
           await writing;
-          writing = (await run.check(batch)).written;
+          writing = (await run.check(batch, ready)).written;
         }
       } catch (err) {
         // Let the write in flight end before the rollback; the first error is the one to tell.
