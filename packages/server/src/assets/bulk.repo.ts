@@ -80,7 +80,8 @@ const placing = (placeOn: string | undefined) =>
  * row when the file's order is unrelated to place. A 2 km viewport of a million
  * assets loaded in file order touched ~8,400 pages; written like this, ~900.
  * Ids stay in file order (the audit names the created range), only the storage
- * order changes. Answers where each asset written was placed.
+ * order changes. Answers where each asset written was placed (none when the
+ * statement neither places nor skips: a loader has no use for them).
  */
 export async function insertBatch(
   db: Queryable,
@@ -98,7 +99,7 @@ export async function insertBatch(
     FROM ${recordset(batch)} ${p.join}
     ORDER BY g.geom
     ${opts.skipTaken ? sql`ON CONFLICT (type, code) DO NOTHING` : empty}
-    RETURNING id, admin_unit_code`);
+    ${opts.placeOn !== undefined || opts.skipTaken ? sql`RETURNING id, admin_unit_code` : empty}`);
 }
 
 /**
