@@ -17,7 +17,7 @@ export interface PgliteOptions {
   dataDir?: string;
   /** Lock the folder against a second process (default true when dataDir is set). */
   lock?: boolean;
-  /** PostgreSQL's shared_buffers (default 32MB). */
+  /** PostgreSQL's shared_buffers (default 16MB). */
   sharedBuffers?: string;
   /** Open from a tarball made by dumpDataDir (used to copy a test template quickly). */
   loadDataDir?: Blob | File;
