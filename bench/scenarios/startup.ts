@@ -50,7 +50,7 @@ async function start(
   const child = spawn(
     process.execPath,
     // As `npm start` runs it (package.json).
-    ['--max-semi-space-size=8', path.join(repoRoot, 'packages/server/bin/cityops.js'), 'serve'],
+    ['--max-semi-space-size=4', path.join(repoRoot, 'packages/server/bin/cityops.js'), 'serve'],
     {
       cwd: repoRoot,
       env: {
