@@ -397,7 +397,8 @@ describe('the queue of the back office', () => {
       const expected = everyByDeadline.json<ListPage<Report>>().items.map((r) => r.id);
       expect(expected).toContain(reportId);
       expect(expected[0]).toBe(ids.overdue);
-      await expect.poll(() => shownIds(w.page)).toEqual(expected);
+      // A new context's first page: its scripts, the sign-in and the list, on a busy machine.
+      await expect.poll(() => shownIds(w.page), { timeout: 10_000 }).toEqual(expected);
       expect(await w.page.getByTestId('filter-status').inputValue()).toBe('');
       // Every filter comes from the address, even a code the lists do not hold.
       await w.page.goto(
