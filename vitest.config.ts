@@ -16,6 +16,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
+    // Browser tests poll the page for what the server sends; with the whole suite
+    // on two cores, a map redrawn in software or a first page can take over 1 s.
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 120_000,
     reporters: ['default'],
   },
