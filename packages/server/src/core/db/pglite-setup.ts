@@ -45,6 +45,8 @@ function postgisFromDisk(gotModule: (mod: EmscriptenModule) => void): Extension 
 /** What is used here of an Emscripten module (PGlite's types leave it loose). */
 interface EmscriptenModule {
   FS: EmscriptenFs;
+  /** Where PostgreSQL has its installation in the module's file system. */
+  WASM_PREFIX: string;
   preRun?: ((mod: EmscriptenModule) => void)[];
 }
 
@@ -69,8 +71,6 @@ interface EmscriptenFs {
   ): void;
 }
 
-/** Where PGlite's PostgreSQL has its installation (PGlite's WASM_PREFIX). */
-const PREFIX = '/pglite';
 const MOUNT = '/mnt/postgis';
 
 /**
@@ -81,12 +81,13 @@ const MOUNT = '/mnt/postgis';
  */
 async function linkPostgis(mod: EmscriptenModule): Promise<void> {
   const fs = mod.FS;
+  const prefix = mod.WASM_PREFIX;
   fs.mkdirTree(MOUNT);
   fs.mount(fs.filesystems.NODEFS, { root: unpacked }, MOUNT);
   const link = (rel: string) => {
     for (const entry of readdirSync(path.join(unpacked, rel), { withFileTypes: true })) {
       const name = path.posix.join(rel, entry.name);
-      const at = `${PREFIX}/${name}`;
+      const at = `${prefix}/${name}`;
       if (entry.isDirectory() && fs.analyzePath(at).exists && fs.isDir(fs.stat(at).mode)) {
         link(name);
       } else if (!fs.analyzePath(at).exists) {
@@ -100,7 +101,7 @@ async function linkPostgis(mod: EmscriptenModule): Promise<void> {
     const bytes = readFileSync(path.join(unpacked, 'lib/postgresql', lib));
     await new Promise<void>((resolve, reject) =>
       fs.createPreloadedFile(
-        `${PREFIX}/lib/postgresql`,
+        `${prefix}/lib/postgresql`,
         lib,
         new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
         true,
