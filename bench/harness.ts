@@ -72,6 +72,27 @@ export async function timeMany(
   return samples;
 }
 
+/**
+ * Times several measures in turn, sample by sample (after a warm-up of each), so
+ * that each sees the same moments of a noisy machine; answers one array per measure.
+ */
+export async function timeInTurn(
+  n: number,
+  fns: Array<(i: number) => Promise<unknown>>,
+  warmup = 5,
+): Promise<number[][]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn(i);
+  const samples = fns.map((): number[] => []);
+  for (let i = 0; i < n; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn(i);
+      samples[k]!.push(performance.now() - t0);
+    }
+  }
+  return samples;
+}
+
 export function verdict(f: Figure): 'pass' | 'FAIL' | '' {
   if (!f.target) return '';
   if (f.target.max !== undefined && f.value > f.target.max) return 'FAIL';

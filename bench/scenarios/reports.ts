@@ -40,6 +40,8 @@ const STREETS = ['Hoàng Văn Thụ', 'Lương Ngọc Quyến', 'Quang Trung', '
 
 /**
  * n reports over the last 730 days, in batches of 100,000 INSERT … SELECT,
+ * written in the order they were made (as a deployment's table grows: ids and
+ * times rise together, the newest rows at the end),
  * filled as the workflow leaves them: a commune and a street address, the
  * channel, verified once past "received", routed to an agency, the answer of
  * an answered or closed one, the reason of a rejected one.
@@ -74,11 +76,12 @@ async function loadReports(b: BenchDb, n: number, log: (l: string) => void): Pro
         'phan anh so ' || i, created, created + interval '1 hour'
       FROM units, (
         SELECT i, (${CATEGORIES}::text[])[1 + (i % 10)] AS category,
-          now() - random() * interval '730 days' AS created,
+          now() - interval '730 days' + (i - random()) * (interval '730 days' / ${n}::int) AS created,
           (ARRAY['closed','closed','closed','closed','answered','in_progress','assigned',
                  'verified','received','rejected'])[1 + ((i * 7) % 10)] AS status
         FROM generate_series(${start}::int, ${end}::int) i
-      ) s`);
+      ) s
+      ORDER BY i`);
   }
   // As a table long in use is: vacuumed (hint bits set, visibility map), so that no
   // autovacuum of the fresh rows runs during the measurements.
