@@ -5,7 +5,6 @@
  * area, and a CSV import of 100,000 assets. Each is printed beside a raw
  * database reference measured in the same run.
  */
-import { randomUUID } from 'node:crypto';
 import {
   percentile,
   timeInTurn,
@@ -19,6 +18,7 @@ import { sql } from '../../packages/server/src/core/db/sql.js';
 import { listJsonQuery } from '../../packages/server/src/assets/assets.repo.js';
 import { batchOf, insertBatch, type BulkRow } from '../../packages/server/src/assets/bulk.repo.js';
 import { BATCH } from '../../packages/server/src/assets/import.js';
+import { newId } from '../../packages/server/src/core/ids.js';
 
 const CENTRE = { lon: 105.8442, lat: 21.5925 };
 /** Half a kilometre-ish box side in degrees at this latitude: 1 km east-west, 1 km north-south. */
@@ -50,7 +50,8 @@ function randomPoint(): [number, number] {
  * Inserts n points: 30% around central Thái Nguyên, 10% around each other town, 30%
  * spread over the province, in random order. They are written as the import writes
  * a file (bulk.repo.ts insertBatch, BATCH rows a statement, each statement's rows
- * stored in spatial order), the way a deployment gets a million assets.
+ * stored in spatial order, ids made as the import makes them), the way a deployment
+ * gets a million assets.
  */
 async function loadPoints(b: BenchDb, n: number, log: (l: string) => void): Promise<void> {
   const t0 = performance.now();
@@ -60,7 +61,7 @@ async function loadPoints(b: BenchDb, n: number, log: (l: string) => void): Prom
     for (let i = start; i <= Math.min(n, start + BATCH - 1); i++) {
       const [lon, lat] = randomPoint();
       rows.push({
-        id: randomUUID(),
+        id: newId(),
         type: 'sensor',
         code: `BENCH-${i}`,
         name: `Bench sensor ${i}`,
