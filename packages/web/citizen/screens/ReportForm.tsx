@@ -7,10 +7,11 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { CategoryAttribute } from '@cityops/contracts';
 import { ApiError } from '../../ui/api/errors';
 import { ErrorState } from '../../ui/components/states';
 import { navigate } from '../../ui/router';
+import { AttributeField, type AttributeFieldLook } from '../../ui/reports/AttributeField';
+import { attributeValues, isBlank, type AttributeValues } from '../../ui/reports/attributes';
 import { statusKey } from '../../ui/reports/report-messages';
 import { MAX_PHOTO_EDGE, resizePhoto } from '../../ui/reports/photos';
 import { citizenApi, type NearbyReport, type ReportCategory, type ReportDraft } from '../api';
@@ -38,109 +39,13 @@ interface Place {
   accuracy: number | null;
 }
 
-type Values = Record<string, string | string[]>;
-
-/** The attribute values as the API takes them (date-times in Vietnam time). */
-function attributeValues(defs: readonly CategoryAttribute[], values: Values): Values {
-  const out: Values = {};
-  for (const d of defs) {
-    if (!d.variable) continue;
-    const v = values[d.code];
-    if (v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === '')) continue;
-    out[d.code] = d.datatype === 'datetime' && typeof v === 'string' ? `${v}:00+07:00` : v;
-  }
-  return out;
-}
-
-function AttributeField(props: {
-  def: CategoryAttribute;
-  value: string | string[] | undefined;
-  onChange: (v: string | string[]) => void;
-}) {
-  const { t, pick } = useT();
-  const { def, value } = props;
-  const label = pick(def.descriptionVi, def.descriptionEn);
-  const hint = pick(def.datatypeDescriptionVi ?? '', def.datatypeDescriptionEn ?? '');
-  const id = `attr-${def.code}`;
-  if (!def.variable) return <p className="note">{label}</p>;
-  const caption = (
-    <>
-      {label} {def.required && <span className="required">{t('form.required')}</span>}
-      {hint && <span className="hint">{hint}</span>}
-    </>
-  );
-  switch (def.datatype) {
-    case 'singlevaluelist':
-      return (
-        <label className="field" htmlFor={id}>
-          {caption}
-          <select
-            id={id}
-            value={typeof value === 'string' ? value : ''}
-            required={def.required}
-            onChange={(e) => props.onChange(e.target.value)}
-          >
-            <option value="">{t('form.choose')}</option>
-            {def.values.map((v) => (
-              <option key={v.key} value={v.key}>
-                {pick(v.nameVi, v.nameEn)}
-              </option>
-            ))}
-          </select>
-        </label>
-      );
-    case 'multivaluelist': {
-      const chosen = Array.isArray(value) ? value : [];
-      return (
-        <fieldset className="field">
-          <legend>{caption}</legend>
-          {def.values.map((v) => (
-            <label key={v.key} className="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(v.key)}
-                onChange={(e) =>
-                  props.onChange(
-                    e.target.checked ? [...chosen, v.key] : chosen.filter((k) => k !== v.key),
-                  )
-                }
-              />
-              {pick(v.nameVi, v.nameEn)}
-            </label>
-          ))}
-        </fieldset>
-      );
-    }
-    case 'text':
-      return (
-        <label className="field" htmlFor={id}>
-          {caption}
-          <textarea
-            id={id}
-            rows={3}
-            value={typeof value === 'string' ? value : ''}
-            onChange={(e) => props.onChange(e.target.value)}
-          />
-        </label>
-      );
-    case 'number':
-    case 'datetime':
-    case 'string':
-      return (
-        <label className="field" htmlFor={id}>
-          {caption}
-          <input
-            id={id}
-            type={def.datatype === 'datetime' ? 'datetime-local' : 'text'}
-            inputMode={def.datatype === 'number' ? 'decimal' : undefined}
-            required={def.required}
-            value={typeof value === 'string' ? value : ''}
-            onChange={(e) => props.onChange(e.target.value)}
-          />
-        </label>
-      );
-  }
-}
+/** The category's details in the big touch form: label, mark and hint above each control, ids. */
+const ATTRIBUTE_LOOK: AttributeFieldLook = {
+  layout: 'captioned',
+  name: 'id',
+  classes: { field: 'field', note: 'note', hint: 'hint', check: 'check' },
+  textRows: 3,
+};
 
 function CategoryPicker(props: {
   categories: ReportCategory[];
@@ -376,7 +281,7 @@ export default function ReportForm() {
   const [place, setPlace] = useState<Place | null>(null);
   const [address, setAddress] = useState('');
   const [description, setDescription] = useState('');
-  const [values, setValues] = useState<Values>({});
+  const [values, setValues] = useState<AttributeValues>({});
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [nearby, setNearby] = useState<NearbyReport[]>([]);
@@ -424,9 +329,8 @@ export default function ReportForm() {
     if (!place) lack.push(t('form.missingLocation'));
     if (!description.trim()) lack.push(t('form.missingDescription'));
     for (const d of defs) {
-      const v = values[d.code];
-      const empty = v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === '');
-      if (d.variable && d.required && empty) lack.push(pick(d.descriptionVi, d.descriptionEn));
+      if (d.variable && d.required && isBlank(values[d.code]))
+        lack.push(pick(d.descriptionVi, d.descriptionEn));
     }
     setMissing(lack);
     setRefused(null);
@@ -517,6 +421,9 @@ export default function ReportForm() {
                 def={d}
                 value={values[d.code]}
                 onChange={(v) => setValues((all) => ({ ...all, [d.code]: v }))}
+                look={ATTRIBUTE_LOOK}
+                choose={t('form.choose')}
+                requiredMark={<span className="required">{t('form.required')}</span>}
               />
             ))}
           </div>

@@ -7,9 +7,11 @@
  */
 import { lazy, Suspense, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import type { CategoryAttribute, ReportDetail } from '@cityops/contracts';
+import type { ReportDetail } from '@cityops/contracts';
 import { ApiError } from '../../ui/api/errors';
 import { errorKey } from '../../ui/components/states';
+import { AttributeField, type AttributeFieldLook } from '../../ui/reports/AttributeField';
+import { attributeValues, type AttributeValues } from '../../ui/reports/attributes';
 import { Link, navigate } from '../../ui/router';
 import { useUiConfig } from '../../ui/ui-config';
 import { useT } from '../i18n';
@@ -19,8 +21,6 @@ import { queueHref } from './ReportQueue';
 import { RefusalBox, type Refusal } from './ActionPanel';
 
 const ReportMap = lazy(() => import('../../ui/reports/ReportMap'));
-
-type Values = Record<string, string | string[]>;
 
 /** The form label of a field the server named in a 400. */
 const FIELD_LABEL = {
@@ -32,6 +32,20 @@ const FIELD_LABEL = {
   reporter: 'rep.new.caller',
   attributes: 'rep.new.details',
 } as const;
+
+/** The category's details in the console's dense form: hints under typed inputs, test ids. */
+const ATTRIBUTE_LOOK: AttributeFieldLook = {
+  layout: 'stacked',
+  name: 'data-testid',
+  classes: {
+    field: 'action-field',
+    note: 'muted small',
+    hint: 'muted small',
+    check: 'inline-check',
+    checkList: 'check-list',
+  },
+  textRows: 2,
+};
 
 /** "21.59, 105.84" (or with a semicolon or spaces) as a point; null when it is not one. */
 export function parseLatLon(text: string): { lat: number; lon: number } | null {
@@ -53,102 +67,12 @@ function Field(props: { label: string; hint?: string; children: ReactNode }) {
   );
 }
 
-function AttributeField(props: {
-  def: CategoryAttribute;
-  value: string | string[] | undefined;
-  onChange: (v: string | string[]) => void;
-}) {
-  const { t, pick } = useT();
-  const { def, value } = props;
-  const label = `${pick(def.descriptionVi, def.descriptionEn)}${def.required ? ' *' : ''}`;
-  if (!def.variable) return <p className="muted small">{label}</p>;
-  const text = typeof value === 'string' ? value : '';
-  switch (def.datatype) {
-    case 'singlevaluelist':
-      return (
-        <Field label={label}>
-          <select
-            value={text}
-            required={def.required}
-            data-testid={`attr-${def.code}`}
-            onChange={(e) => props.onChange(e.target.value)}
-          >
-            <option value="">{t('rep.new.choose')}</option>
-            {def.values.map((v) => (
-              <option key={v.key} value={v.key}>
-                {pick(v.nameVi, v.nameEn)}
-              </option>
-            ))}
-          </select>
-        </Field>
-      );
-    case 'multivaluelist': {
-      const chosen = Array.isArray(value) ? value : [];
-      return (
-        <fieldset className="action-field">
-          <legend>{label}</legend>
-          <div className="check-list">
-            {def.values.map((v) => (
-              <label key={v.key} className="inline-check">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(v.key)}
-                  onChange={(e) =>
-                    props.onChange(
-                      e.target.checked ? [...chosen, v.key] : chosen.filter((k) => k !== v.key),
-                    )
-                  }
-                />
-                {pick(v.nameVi, v.nameEn)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-      );
-    }
-    case 'text':
-      return (
-        <Field label={label}>
-          <textarea rows={2} value={text} onChange={(e) => props.onChange(e.target.value)} />
-        </Field>
-      );
-    case 'number':
-    case 'datetime':
-    case 'string':
-      return (
-        <Field
-          label={label}
-          hint={pick(def.datatypeDescriptionVi ?? '', def.datatypeDescriptionEn ?? '')}
-        >
-          <input
-            type={def.datatype === 'datetime' ? 'datetime-local' : 'text'}
-            inputMode={def.datatype === 'number' ? 'decimal' : undefined}
-            required={def.required}
-            value={text}
-            onChange={(e) => props.onChange(e.target.value)}
-          />
-        </Field>
-      );
-  }
-}
-
-/** The details as the API takes them: only filled ones, date-times in Vietnam time. */
-function attributeValues(defs: readonly CategoryAttribute[], values: Values): Values {
-  const out: Values = {};
-  for (const d of defs) {
-    const v = values[d.code];
-    if (!d.variable || v === undefined || (Array.isArray(v) ? !v.length : !v.trim())) continue;
-    out[d.code] = d.datatype === 'datetime' && typeof v === 'string' ? `${v}:00+07:00` : v;
-  }
-  return out;
-}
-
 export default function PhoneIntake() {
   const { t, pick } = useT();
   const { config } = useUiConfig();
   const lookups = useLookups();
   const [category, setCategory] = useState('');
-  const [values, setValues] = useState<Values>({});
+  const [values, setValues] = useState<AttributeValues>({});
   const [description, setDescription] = useState('');
   const [place, setPlace] = useState<{ lat: number; lon: number } | null>(null);
   const [coords, setCoords] = useState('');
@@ -252,6 +176,9 @@ export default function PhoneIntake() {
                 def={a}
                 value={values[a.code]}
                 onChange={(v) => setValues((old) => ({ ...old, [a.code]: v }))}
+                look={ATTRIBUTE_LOOK}
+                choose={t('rep.new.choose')}
+                requiredMark=" *"
               />
             ))}
             <Field label={`${t('rep.new.description')} *`}>
