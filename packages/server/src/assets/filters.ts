@@ -91,7 +91,8 @@ export function filterConditions(f: ResolvedFilter, scope: Scope): Sql[] {
   if (f.units) c.push(sql`a.admin_unit_code = ANY(${f.units}::text[])`);
   if (f.q) c.push(sql`a.search_text LIKE ${containsPattern(f.q)}`);
   if (f.statuses?.length) c.push(sql`a.status = ANY(${f.statuses}::text[])`);
-  if (f.tags?.length) c.push(sql`a.tags @> ${f.tags}::text[]`);
+  // (Implied by a non-empty `@>`, stated for the planner: the tags index holds only tagged assets.)
+  if (f.tags?.length) c.push(sql`a.tags @> ${f.tags}::text[] AND a.tags <> '{}'`);
   if (f.agency) c.push(sql`a.agency_code = ${f.agency}`);
   return c;
 }
