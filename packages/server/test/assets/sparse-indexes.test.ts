@@ -6,8 +6,7 @@
  * are checked too (untagged assets and assets without an agency never match).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDb, openTestDb, type TestDb } from '../support/db.js';
-import { sql } from '../../src/core/db/sql.js';
+import { describeEachDb, openTestDb, planOf, type TestDb } from '../support/db.js';
 import type { Scope } from '../../src/core/auth/principal.js';
 import type { ResolvedFilter } from '../../src/assets/filters.js';
 import { listJsonQuery } from '../../src/assets/assets.repo.js';
@@ -32,30 +31,19 @@ describeEachDb('assets: the sparse tags and agency indexes', (kind) => {
   });
   afterAll(() => testDb.drop());
 
-  async function planOf(f: ResolvedFilter, scope: Scope): Promise<string> {
-    let plan = '';
-    await testDb.db
-      .transaction(async (tx) => {
-        await tx.query(sql`SET LOCAL enable_seqscan = off`);
-        const rows = await tx.query<Record<string, string>>(
-          sql`EXPLAIN ${listJsonQuery(f, scope, { limit: 51 })}`,
-        );
-        plan = rows.map((r) => Object.values(r)[0]).join('\n');
-        throw new Error('rollback');
-      })
-      .catch((err: Error) => {
-        if (err.message !== 'rollback') throw err;
-      });
-    return plan;
-  }
+  /** The plan of a list query, with sequential scans discouraged. */
+  const planOfList = (f: ResolvedFilter, scope: Scope) =>
+    planOf(testDb.db, ['SET LOCAL enable_seqscan = off'], (explain) =>
+      explain.query(listJsonQuery(f, scope, { limit: 51 })),
+    );
 
   it('a tag filter reads the tags index', async () => {
-    expect(await planOf({ tags: ['flood'] }, { all: true })).toContain('assets_tags_idx');
+    expect(await planOfList({ tags: ['flood'] }, { all: true })).toContain('assets_tags_idx');
   });
 
   it('an agency filter and an agency officer’s scope read the agency index', async () => {
-    expect(await planOf({ agency: 'SPARSE-AG' }, { all: true })).toContain('assets_agency_idx');
-    expect(await planOf({}, { all: false, units: [], agencies: ['SPARSE-AG'] })).toContain(
+    expect(await planOfList({ agency: 'SPARSE-AG' }, { all: true })).toContain('assets_agency_idx');
+    expect(await planOfList({}, { all: false, units: [], agencies: ['SPARSE-AG'] })).toContain(
       'assets_agency_idx',
     );
   });

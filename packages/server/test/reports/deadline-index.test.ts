@@ -7,9 +7,8 @@
  * matching index it still has to sort, and the test fails.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDb, openTestDb, type TestDb } from '../support/db.js';
-import { sql, type Sql } from '../../src/core/db/sql.js';
-import type { Queryable } from '../../src/core/db/db.js';
+import { describeEachDb, openTestDb, planOf, type TestDb } from '../support/db.js';
+import { sql } from '../../src/core/db/sql.js';
 import { listReports, type ListPage, type ResolvedFilter } from '../../src/reports/list.repo.js';
 
 describeEachDb('reports: the deadline-sorted queue uses its index', (kind) => {
@@ -20,30 +19,16 @@ describeEachDb('reports: the deadline-sorted queue uses its index', (kind) => {
   afterAll(() => testDb.drop());
 
   /** The plan of the list query listReports builds, with sorting discouraged. */
-  async function planOf(f: ResolvedFilter, page: ListPage, withoutIndex = false): Promise<string> {
-    let plan = '';
-    await testDb.db
-      .transaction(async (tx) => {
-        if (withoutIndex) await tx.query(sql`DROP INDEX reports_deadline_id_idx`);
-        await tx.query(sql`SET LOCAL enable_sort = off`);
-        await tx.query(sql`SET LOCAL enable_seqscan = off`);
-        const explain: Queryable = {
-          query: async <R>(q: Sql) => {
-            const rows = await tx.query<Record<string, string>>(sql`EXPLAIN ${q}`);
-            plan = rows.map((r) => Object.values(r)[0]).join('\n');
-            return [] as R[];
-          },
-          exec: (s) => tx.exec(s),
-        };
-        await listReports(explain, f, sql`TRUE`, page, new Date());
-        // Undoes the dropped index.
-        throw new Error('rollback');
-      })
-      .catch((err: Error) => {
-        if (err.message !== 'rollback') throw err;
-      });
-    return plan;
-  }
+  const planOfList = (f: ResolvedFilter, page: ListPage, withoutIndex = false) =>
+    planOf(
+      testDb.db,
+      [
+        ...(withoutIndex ? ['DROP INDEX reports_deadline_id_idx'] : []),
+        'SET LOCAL enable_sort = off',
+        'SET LOCAL enable_seqscan = off',
+      ],
+      (explain) => listReports(explain, f, sql`TRUE`, page, new Date()),
+    );
 
   it('reads reports_deadline_id_idx in order, with no sort step', async () => {
     const cases: Array<[ResolvedFilter, ListPage]> = [
@@ -58,12 +43,12 @@ describeEachDb('reports: the deadline-sorted queue uses its index', (kind) => {
       ],
     ];
     for (const [f, page] of cases) {
-      const plan = await planOf(f, page);
+      const plan = await planOfList(f, page);
       expect(plan, plan).toMatch(/Index Scan using reports_deadline_id_idx/);
       expect(plan, plan).not.toMatch(/\bSort\b/);
     }
     // The same query without the index sorts: what the index saves.
-    expect(await planOf(...cases[1]!, true)).toMatch(/\bSort\b/);
-    expect(await planOf(...cases[0]!)).toMatch(/reports_deadline_id_idx/);
+    expect(await planOfList(...cases[1]!, true)).toMatch(/\bSort\b/);
+    expect(await planOfList(...cases[0]!)).toMatch(/reports_deadline_id_idx/);
   });
 });

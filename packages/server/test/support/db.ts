@@ -6,7 +6,8 @@
 import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { describe, inject } from 'vitest';
-import type { Db } from '../../src/core/db/db.js';
+import type { Db, Queryable } from '../../src/core/db/db.js';
+import { sql, type Sql } from '../../src/core/db/sql.js';
 import { openPglite } from '../../src/core/db/pglite.js';
 import { withAdminClient, withDatabase } from './postgres-admin.js';
 
@@ -60,3 +61,36 @@ export function describeEachDb(name: string, fn: (kind: DbKind) => void): void {
     describe.skip(`${name} [postgres] (skipped: set CITYOPS_TEST_DATABASE_URL)`, () =>
       fn('postgres'));
 }
+
+/**
+ * The plan PostgreSQL chooses for what `run` asks (each statement it sends is
+ * explained instead of run; the last one's plan is answered), after `before`
+ * (settings such as `SET LOCAL enable_seqscan = off`, or DDL such as dropping
+ * an index), in a transaction rolled back afterwards, so that nothing stays.
+ */
+export async function planOf(
+  db: Db,
+  before: string[],
+  run: (explain: Queryable) => Promise<unknown>,
+): Promise<string> {
+  let plan = '';
+  await db
+    .transaction(async (tx) => {
+      for (const s of before) await tx.exec(s);
+      await run({
+        query: async <R>(q: Sql) => {
+          const rows = await tx.query<Record<string, string>>(sql`EXPLAIN ${q}`);
+          plan = rows.map((r) => Object.values(r)[0]).join('\n');
+          return [] as R[];
+        },
+        exec: (s) => tx.exec(s),
+      });
+      throw new Error(ROLLBACK);
+    })
+    .catch((err: Error) => {
+      if (err.message !== ROLLBACK) throw err;
+    });
+  return plan;
+}
+
+const ROLLBACK = 'planOf: rollback';

@@ -69,26 +69,31 @@ export function AttributeField(props: AttributeFieldProps) {
     </>
   );
   const text = typeof value === 'string' ? value : '';
+  /** A control in the field's label, after its caption (and what follows the control). */
+  const labelled = (control: ReactNode, after: ReactNode = null) => (
+    <label className={classes.field} htmlFor={htmlFor}>
+      {captioned ? caption : <span>{caption}</span>}
+      {control}
+      {after}
+    </label>
+  );
 
   switch (def.datatype) {
     case 'singlevaluelist':
-      return (
-        <label className={classes.field} htmlFor={htmlFor}>
-          {captioned ? caption : <span>{caption}</span>}
-          <select
-            {...named}
-            value={text}
-            required={def.required}
-            onChange={(e) => onChange(e.target.value)}
-          >
-            <option value="">{props.choose}</option>
-            {def.values.map((v) => (
-              <option key={v.key} value={v.key}>
-                {pick(v.nameVi, v.nameEn)}
-              </option>
-            ))}
-          </select>
-        </label>
+      return labelled(
+        <select
+          {...named}
+          value={text}
+          required={def.required}
+          onChange={(e) => onChange(e.target.value)}
+        >
+          <option value="">{props.choose}</option>
+          {def.values.map((v) => (
+            <option key={v.key} value={v.key}>
+              {pick(v.nameVi, v.nameEn)}
+            </option>
+          ))}
+        </select>,
       );
     case 'multivaluelist': {
       const chosen = Array.isArray(value) ? value : [];
@@ -112,33 +117,27 @@ export function AttributeField(props: AttributeFieldProps) {
       );
     }
     case 'text':
-      return (
-        <label className={classes.field} htmlFor={htmlFor}>
-          {captioned ? caption : <span>{caption}</span>}
-          <textarea
-            {...named}
-            rows={look.textRows}
-            value={text}
-            onChange={(e) => onChange(e.target.value)}
-          />
-        </label>
+      return labelled(
+        <textarea
+          {...named}
+          rows={look.textRows}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+        />,
       );
     case 'number':
     case 'datetime':
     case 'string':
-      return (
-        <label className={classes.field} htmlFor={htmlFor}>
-          {captioned ? caption : <span>{caption}</span>}
-          <input
-            {...named}
-            type={def.datatype === 'datetime' ? 'datetime-local' : 'text'}
-            inputMode={def.datatype === 'number' ? 'decimal' : undefined}
-            required={def.required}
-            value={text}
-            onChange={(e) => onChange(e.target.value)}
-          />
-          {!captioned && hintSpan}
-        </label>
+      return labelled(
+        <input
+          {...named}
+          type={def.datatype === 'datetime' ? 'datetime-local' : 'text'}
+          inputMode={def.datatype === 'number' ? 'decimal' : undefined}
+          required={def.required}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+        />,
+        captioned ? null : hintSpan,
       );
   }
 }

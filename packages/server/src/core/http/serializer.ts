@@ -14,7 +14,7 @@ function isZod(schema: unknown): schema is z.ZodType {
 }
 
 /**
- * A route's serializer, compiled at its first answer: CityOps declares ~160
+ * A route's serializer, compiled at its first answer: CityOps declares ~180
  * response schemas, and compiling them all (zod to JSON Schema, then
  * fast-json-stringify's generated code) made every start slower and left an idle
  * server holding code for routes nobody had called. compileAllSerializers()
