@@ -19,7 +19,7 @@ import { useOnline } from './state/online';
 import { startOutbox } from './outbox/outbox';
 import {
   dismissNotice,
-  refreshMyReports,
+  refreshAfterPush,
   setChangeWording,
   startPolling,
   useMyReports,
@@ -183,10 +183,12 @@ export function App() {
     const stopPolling = startPolling();
     prefetchScreens();
     // A tapped notification asks the open app to show its report; a push refreshes the list.
-    const onMessage = (e: MessageEvent<{ type?: string; url?: string }>) => {
+    const onMessage = (
+      e: MessageEvent<{ type?: string; url?: string; reportId?: string | null }>,
+    ) => {
       if (e.data?.type === 'cityops:open' && e.data.url?.startsWith('/citizen'))
         navigate(e.data.url);
-      if (e.data?.type === 'cityops:push') void refreshMyReports();
+      if (e.data?.type === 'cityops:push') void refreshAfterPush(e.data.reportId ?? null);
     };
     navigator.serviceWorker?.addEventListener('message', onMessage);
     return () => {

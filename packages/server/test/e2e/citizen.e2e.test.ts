@@ -7,10 +7,10 @@
  * personal data; a submission whose answer was lost sent again with the same
  * Idempotency-Key (one report, not two); claiming the anonymous reports of
  * the device at sign-in; following a public report into the account. Every
- * page fails its test on any browser console error. Web push itself is
- * tested against a loopback push service (test/reports/push.test.ts):
- * headless Chromium subscribes only through a real push service, which
- * cannot be reached here; the notifications control is checked as shown.
+ * page fails its test on any browser console error. Web push is tested in
+ * citizen-push.e2e.test.ts (with a loopback push service standing in for a
+ * real one, which cannot be reached here); the notifications control is
+ * checked as shown here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';

@@ -38,7 +38,8 @@ export interface ReportsEnv {
   close(): Promise<void>;
 }
 
-export async function startReportsEnv(): Promise<ReportsEnv> {
+/** `pushService`: the loopback push service's endpoints are taken (test/reports/push-service.ts). */
+export async function startReportsEnv(opts: { pushService?: boolean } = {}): Promise<ReportsEnv> {
   ensureWebBuild();
   const sms = new SmsGateway();
   const dataDir = tempDataDir();
@@ -51,6 +52,7 @@ export async function startReportsEnv(): Promise<ReportsEnv> {
     }),
     db: testDb.db,
     log: false,
+    ...(opts.pushService ? { reports: { push: { allowLoopback: true, timeoutMs: 5000 } } } : {}),
   });
   const create = (u: {
     email: string;

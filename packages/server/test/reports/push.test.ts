@@ -6,79 +6,23 @@
  * report's sender and followers pushed to their subscriptions through the
  * notification outbox, with retries, a 410 removing the subscription.
  *
- * The push service is a plain HTTP server on the loopback (a real one cannot
+ * The push service is a plain HTTP server on the loopback (push-service.ts: a real one cannot
  * be reached here; the module takes loopback http endpoints in tests only).
  * It records each request; the test decrypts the aes128gcm body with the
  * subscription's private key (http_ece, the library web-push itself uses),
  * as the browser would.
  */
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createECDH, randomBytes, type ECDH } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
-import type { PushMessage, PushSubscriptionInfo } from '@cityops/contracts';
+import type { PushSubscriptionInfo } from '@cityops/contracts';
 import { describeEachDb } from '../support/db.js';
 import { testConfig, type Caller } from '../support/app.js';
 import { loadVapidKeys } from '../../src/reports/push.js';
 import { sql } from '../../src/core/db/sql.js';
+import { PushService, pushBrowser } from './push-service.js';
 import { act, citizenReport, createAgencies, tempDataDir, useCitizenCityOps } from './harness.js';
-
-const ece = createRequire(import.meta.url)('http_ece') as {
-  decrypt(
-    body: Buffer,
-    params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: string },
-  ): Buffer;
-};
-
-/** A loopback push service: records requests; answers `next` statuses first, then 201. */
-class PushService {
-  readonly received: Array<{ path: string; headers: http.IncomingHttpHeaders; body: Buffer }> = [];
-  next: number[] = [];
-  private server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.received.push({ path: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(this.next.shift() ?? 201).end();
-    });
-  });
-  base = '';
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  close(): Promise<void> {
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
-
-/** A browser's side of a subscription: its endpoint and keys. */
-function browser(service: PushService, name: string) {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16).toString('base64url');
-  return {
-    ecdh,
-    auth,
-    endpoint: `${service.base}/push/${name}-${randomBytes(8).toString('hex')}`,
-    json(lang: 'vi' | 'en' = 'vi') {
-      return {
-        endpoint: this.endpoint,
-        expirationTime: null,
-        keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth },
-        lang,
-      };
-    },
-    open(body: Buffer): PushMessage {
-      const plain = ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth });
-      return JSON.parse(plain.toString('utf8')) as PushMessage;
-    },
-  };
-}
 
 describeEachDb('reports: web push to citizens', (kind) => {
   const dataDir = tempDataDir();
@@ -122,7 +66,7 @@ describeEachDb('reports: web push to citizens', (kind) => {
   it('refuses bad subscriptions, naming the field, and keeps nothing', async () => {
     const { followToken } = await citizenReport(t().anonymous);
     const citizen = t().as(followToken!);
-    const b = browser(service, 'bad');
+    const b = pushBrowser(service, 'bad');
     const post = (body: unknown) => citizen.post('/api/v1/citizen/push/subscriptions', body);
     const named = async (body: unknown, field: string) => {
       const res = await post(body);
@@ -153,7 +97,7 @@ describeEachDb('reports: web push to citizens', (kind) => {
   it('pushes status changes to the sender and the followers, encrypted, in their language', async () => {
     const sent = await citizenReport(t().anonymous);
     const reporter = t().as(sent.followToken!);
-    const mine = browser(service, 'reporter');
+    const mine = pushBrowser(service, 'reporter');
     const created = await reporter.post('/api/v1/citizen/push/subscriptions', mine.json());
     expect(created.statusCode, created.body).toBe(201);
     const info = created.json<PushSubscriptionInfo>();
@@ -168,12 +112,12 @@ describeEachDb('reports: web push to citizens', (kind) => {
     expect(
       (await follower.post(`/api/v1/citizen/reports/${sent.report.id}/follow`)).statusCode,
     ).toBe(200);
-    const theirs = browser(service, 'follower');
+    const theirs = pushBrowser(service, 'follower');
     expect(
       (await follower.post('/api/v1/citizen/push/subscriptions', theirs.json('en'))).statusCode,
     ).toBe(201);
     // Someone else's subscription: not told about this report.
-    const stranger = browser(service, 'stranger');
+    const stranger = pushBrowser(service, 'stranger');
     const other = await citizenReport(t().anonymous);
     await t().as(other.followToken!).post('/api/v1/citizen/push/subscriptions', stranger.json());
 
@@ -221,7 +165,7 @@ describeEachDb('reports: web push to citizens', (kind) => {
   it('retries a failed push, and a 410 removes the subscription', async () => {
     const sent = await citizenReport(t().anonymous);
     const reporter = t().as(sent.followToken!);
-    const b = browser(service, 'retry');
+    const b = pushBrowser(service, 'retry');
     await reporter.post('/api/v1/citizen/push/subscriptions', b.json());
 
     service.received.length = 0;
@@ -250,7 +194,7 @@ describeEachDb('reports: web push to citizens', (kind) => {
 
   it('moves the subscriptions of claimed anonymous reports, and removes one on request', async () => {
     const sent = await citizenReport(t().anonymous);
-    const b = browser(service, 'claimed');
+    const b = pushBrowser(service, 'claimed');
     await t().as(sent.followToken!).post('/api/v1/citizen/push/subscriptions', b.json());
     const account = await signIn('0944444444');
     const claimed = await account.post('/api/v1/citizen/claim', {

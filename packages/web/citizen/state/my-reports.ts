@@ -128,9 +128,11 @@ export const tokenOf = (id: string) => state.own.find((o) => o.report.id === id)
 
 // ------------------------------------------------------------- notifications
 
-async function showNotification(title: string, body: string, url: string): Promise<void> {
+async function showNotification(id: string, title: string, body: string): Promise<void> {
+  const url = `/citizen/reports/${id}`;
   if (!('Notification' in window) || Notification.permission !== 'granted') return;
-  const options = { body, icon: '/citizen/icons/icon-192.png', tag: title, data: { url } };
+  // One notification a report, as the service worker's (sw.js): a newer one replaces it.
+  const options = { body, icon: '/citizen/icons/icon-192.png', tag: `report-${id}`, data: { url } };
   try {
     const reg = await navigator.serviceWorker?.getRegistration('/citizen/');
     if (reg) {
@@ -143,10 +145,15 @@ async function showNotification(title: string, body: string, url: string): Promi
   }
 }
 
-/** Compares statuses with the last ones seen; tells the citizen about changes. */
+/**
+ * Compares statuses with the last ones seen; tells the citizen about changes:
+ * in the app, and by a notification unless a push about the report has shown
+ * one already (`pushed`).
+ */
 function notifyChanges(
   current: Array<{ id: string; status: ReportStatus }>,
   describe: (id: string, status: ReportStatus) => { title: string; body: string },
+  pushed: ReadonlySet<string>,
 ): void {
   const known = readJson<Record<string, ReportStatus>>(KNOWN_KEY, {});
   const notices = [...state.notices];
@@ -155,7 +162,7 @@ function notifyChanges(
     if (before && before !== r.status) {
       notices.unshift({ id: r.id, status: r.status, at: Date.now() });
       const text = describe(r.id, r.status);
-      void showNotification(text.title, text.body, `/citizen/reports/${r.id}`);
+      if (!pushed.has(r.id)) void showNotification(r.id, text.title, text.body);
     }
     known[r.id] = r.status;
   }
@@ -168,7 +175,7 @@ export function announce(id: string, status: ReportStatus): void {
   markSeen(id, status);
   set({ notices: [{ id, status, at: Date.now() }, ...state.notices].slice(0, 10) });
   const text = describeChange(id, status);
-  void showNotification(text.title, text.body, `/citizen/reports/${id}`);
+  void showNotification(id, text.title, text.body);
 }
 
 export function dismissNotice(id: string): void {
@@ -201,7 +208,18 @@ export function refreshMyReports(): Promise<void> {
   return loading;
 }
 
+/** Reports a push told about (its notification shown by the service worker), for the next load. */
+const pushed = new Set<string>();
+
+/** A push about report `id` arrived: loads again (after a load under way, which may predate it). */
+export function refreshAfterPush(id: string | null): Promise<void> {
+  if (id) pushed.add(id);
+  return (loading ?? Promise.resolve()).then(refreshMyReports, refreshMyReports);
+}
+
 async function load(): Promise<void> {
+  const told = new Set(pushed);
+  pushed.clear();
   if (state.state === 'idle' || state.state === 'error') set({ state: 'loading' });
   const own = new Map<string, OwnReport>();
   let error: unknown = null;
@@ -230,6 +248,7 @@ async function load(): Promise<void> {
   notifyChanges(
     [...ownList.map((o) => o.report), ...watched].map((r) => ({ id: r.id, status: r.status })),
     describeChange,
+    told,
   );
   set({
     state: error && ownList.length === 0 && watched.length === 0 ? 'error' : 'ready',
