@@ -38,4 +38,4 @@ export interface NotificationChannel {
 }
 
 /** A failure no retry can mend (a webhook that no longer exists): dead-lettered at once. */
-export class PermanentFailure extends Error {}
+export { PermanentFailure } from '../core/leased-queue.js';

@@ -1,9 +1,7 @@
 /**
  * Storage of the notification outbox. Rows are written inside the transaction
- * of the alert change; workers claim due rows with FOR UPDATE SKIP LOCKED and
- * a lease (the row's next_attempt_at moves to the lease's end), so that each
- * row is tried by one worker at a time across processes, without holding a
- * transaction open while a mail server or webhook answers.
+ * of the alert change; the queue (core/leased-queue.ts) claims, finishes and
+ * retries them; here the dead letters' listing and revival.
  */
 import type { Queryable } from '../core/db/db.js';
 import { sql, empty } from '../core/db/sql.js';
@@ -44,50 +42,6 @@ export async function insertOutbox(
     SELECT r.id, r.channel, r.target, r.event, r.payload, r.alert_id, ${now}, ${now}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, channel text,
       target jsonb, event text, payload jsonb, alert_id uuid)`);
-}
-
-/** Takes up to `limit` due rows for this worker until `leaseUntil`, counting the attempt. */
-export async function claimDue(
-  db: Queryable,
-  now: Date,
-  leaseUntil: Date,
-  limit: number,
-): Promise<OutboxRow[]> {
-  return db.query<OutboxRow>(sql`
-    UPDATE notification_outbox o
-    SET next_attempt_at = ${leaseUntil}, attempts = o.attempts + 1
-    WHERE o.id IN (
-      SELECT id FROM notification_outbox
-      WHERE status = 'pending' AND next_attempt_at <= ${now}
-      ORDER BY next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING o.*`);
-}
-
-export async function finish(
-  db: Queryable,
-  id: string,
-  status: 'delivered' | 'skipped' | 'dead',
-  error: string | null,
-  now: Date,
-): Promise<void> {
-  await db.query(sql`
-    UPDATE notification_outbox
-    SET status = ${status}, last_error = ${error}, finished_at = ${now}
-    WHERE id = ${id}`);
-}
-
-export async function retryLater(
-  db: Queryable,
-  id: string,
-  at: Date,
-  error: string,
-): Promise<void> {
-  await db.query(sql`
-    UPDATE notification_outbox SET next_attempt_at = ${at}, last_error = ${error}
-    WHERE id = ${id} AND status = 'pending'`);
 }
 
 export async function listDead(

@@ -1,9 +1,9 @@
 /**
  * The notification outbox: deliveries are written in the transaction of the
  * alert change (so a crash never loses one) and drained by a worker in every
- * process; a row is tried by one worker at a time (outbox.repo.ts). A failure
- * is retried with exponential backoff (1 s, 2 s, 4 s… by default) and after
- * `maxAttempts` the row is dead-lettered: kept, listed at
+ * process, a row tried by one worker at a time (a LeasedQueue of core). A
+ * failure is retried with exponential backoff (1 s, 2 s, 4 s… by default) and
+ * after `maxAttempts` the row is dead-lettered: kept, listed at
  * /api/v1/notifications/dead-letters and retryable by an administrator.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -14,13 +14,9 @@ import type { Metrics } from '../core/metrics.js';
 import type { Actor } from '../core/auth/principal.js';
 import { newId } from '../core/ids.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
+import { LeasedQueue, PermanentFailure } from '../core/leased-queue.js';
 import type { AuditService } from '../audit/audit.service.js';
-import {
-  PermanentFailure,
-  type NotificationChannel,
-  type NotificationMessage,
-  type Recipient,
-} from './channel.js';
+import type { NotificationChannel, NotificationMessage, Recipient } from './channel.js';
 import * as repo from './outbox.repo.js';
 
 export interface OutboxOptions {
@@ -54,24 +50,9 @@ function presentDead(r: repo.OutboxRow): DeadLetter {
   };
 }
 
-function describe(err: unknown): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  const cause = e.cause?.code ?? e.cause?.message;
-  return (cause ? `${e.message} (${cause})` : String(e.message ?? err)).slice(0, 500);
-}
-
 export class Outbox {
-  private readonly maxAttempts: number;
-  private readonly backoffMs: number;
-  private readonly maxBackoffMs: number;
-  private readonly leaseMs: number;
   private readonly pollMs: number;
-  private readonly batch: number;
-  private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<number> | undefined;
-  private again = false;
-  private started = false;
-  private readonly outcomes;
+  private readonly queue: LeasedQueue<repo.OutboxRow>;
 
   constructor(
     private readonly db: Db,
@@ -82,16 +63,26 @@ export class Outbox {
     metrics: Metrics,
     opts: OutboxOptions = {},
   ) {
-    this.maxAttempts = opts.maxAttempts ?? 8;
-    this.backoffMs = opts.backoffMs ?? 1000;
-    this.maxBackoffMs = opts.maxBackoffMs ?? 15 * 60_000;
-    this.leaseMs = opts.leaseMs ?? 60_000;
     this.pollMs = opts.pollMs ?? 1000;
-    this.batch = opts.batch ?? 20;
-    this.outcomes = metrics.counter({
+    const outcomes = metrics.counter({
       name: 'cityops_notifications_total',
       help: 'Notification attempts by channel and outcome',
       labelNames: ['channel', 'outcome'],
+    });
+    this.queue = new LeasedQueue<repo.OutboxRow>({
+      db,
+      clock,
+      log,
+      table: 'notification_outbox',
+      returning: '*',
+      deliver: (row) => this.deliver(row),
+      outcome: (row, outcome) => outcomes.inc({ channel: row.channel, outcome }),
+      maxAttempts: opts.maxAttempts ?? 8,
+      backoffMs: opts.backoffMs ?? 1000,
+      ...(opts.maxBackoffMs !== undefined ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+      ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
+      batch: opts.batch ?? 20,
+      what: 'notification',
     });
   }
 
@@ -125,36 +116,26 @@ export class Outbox {
 
   /** Wakes the worker (after a change committed). */
   kick(): void {
-    if (this.started) setImmediate(() => void this.run());
+    this.queue.kick();
   }
 
   start(): void {
-    this.started = true;
-    this.timer = setInterval(() => void this.run(), this.pollMs);
-    this.timer.unref();
-    this.kick();
+    this.queue.start(this.pollMs);
   }
 
   async stop(): Promise<void> {
-    this.started = false;
-    clearInterval(this.timer);
-    await this.draining?.catch(() => undefined);
+    await this.queue.stop();
     for (const c of this.channels.values()) c.close?.();
   }
 
   /** Delivers every due row (one drain at a time per process); answers how many were tried. */
   drainOnce(): Promise<number> {
-    if (this.draining) {
-      this.again = true;
-      return this.draining;
-    }
-    this.draining = this.drain().finally(() => (this.draining = undefined));
-    return this.draining;
+    return this.queue.drainOnce();
   }
 
   /** The delay before attempt n + 1 after n failed attempts. */
   backoff(attempts: number): number {
-    return Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.max(0, attempts - 1));
+    return this.queue.backoff(attempts);
   }
 
   async deadLetters(opts: { after?: string | undefined; limit: number }): Promise<DeadLetter[]> {
@@ -179,62 +160,12 @@ export class Outbox {
     this.kick();
   }
 
-  private async run(): Promise<void> {
-    await this.drainOnce().catch((err: unknown) =>
-      this.log.error({ err }, 'notification outbox drain failed'),
-    );
-  }
-
-  private async drain(): Promise<number> {
-    let tried = 0;
-    do {
-      this.again = false;
-      for (;;) {
-        const now = this.clock.now();
-        const rows = await repo.claimDue(
-          this.db,
-          now,
-          new Date(now.getTime() + this.leaseMs),
-          this.batch,
-        );
-        await Promise.all(rows.map((r) => this.deliver(r)));
-        tried += rows.length;
-        if (rows.length < this.batch) break;
-      }
-    } while (this.again);
-    return tried;
-  }
-
-  private async deliver(row: repo.OutboxRow): Promise<void> {
+  /** Sends one row: answers why it was skipped, if it was. */
+  private async deliver(row: repo.OutboxRow): Promise<string | undefined> {
     const channel = this.channels.get(row.channel);
+    if (!channel) throw new PermanentFailure(`channel ${row.channel} is not configured`);
     const message = { ...(row.payload as Omit<NotificationMessage, 'id'>), id: row.id };
-    try {
-      if (!channel) throw new PermanentFailure(`channel ${row.channel} is not configured`);
-      const report = await channel.send(message, row.target as Recipient);
-      const skipped = report?.skipped;
-      await repo.finish(
-        this.db,
-        row.id,
-        skipped ? 'skipped' : 'delivered',
-        skipped ?? null,
-        this.clock.now(),
-      );
-      this.outcomes.inc({ channel: row.channel, outcome: skipped ? 'skipped' : 'delivered' });
-    } catch (err) {
-      const error = describe(err);
-      if (err instanceof PermanentFailure || row.attempts >= this.maxAttempts) {
-        await repo.finish(this.db, row.id, 'dead', error, this.clock.now());
-        this.outcomes.inc({ channel: row.channel, outcome: 'dead' });
-        this.log.warn(
-          { delivery: row.id, channel: row.channel, attempts: row.attempts, error },
-          'notification dead-lettered',
-        );
-        return;
-      }
-      const at = new Date(this.clock.now().getTime() + this.backoff(row.attempts));
-      await repo.retryLater(this.db, row.id, at, error);
-      this.outcomes.inc({ channel: row.channel, outcome: 'retry' });
-      if (this.started) setTimeout(() => void this.run(), this.backoff(row.attempts)).unref();
-    }
+    const report = await channel.send(message, row.target as Recipient);
+    return report?.skipped;
   }
 }

@@ -34,43 +34,6 @@ export async function duplicatesOf(db: Queryable, id: number): Promise<number[]>
   return rows.map((r) => r.id);
 }
 
-/** Takes due rows for delivery, holding them until `until`. */
-export function claimDue(
-  db: Queryable,
-  now: Date,
-  until: Date,
-  limit: number,
-): Promise<NotificationRow[]> {
-  return db.query<NotificationRow>(sql`
-    UPDATE report_notifications SET attempts = attempts + 1, next_attempt_at = ${until}
-    WHERE id IN (SELECT id FROM report_notifications
-      WHERE status = 'pending' AND next_attempt_at <= ${now}
-      ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, report_id, channel, target, event, payload, attempts`);
-}
-
-export async function finish(
-  db: Queryable,
-  id: string,
-  status: 'delivered' | 'skipped' | 'dead',
-  error: string | null,
-  now: Date,
-): Promise<void> {
-  await db.query(sql`
-    UPDATE report_notifications SET status = ${status}, last_error = ${error}, finished_at = ${now}
-    WHERE id = ${id}`);
-}
-
-export async function retryLater(
-  db: Queryable,
-  id: string,
-  at: Date,
-  error: string,
-): Promise<void> {
-  await db.query(sql`
-    UPDATE report_notifications SET next_attempt_at = ${at}, last_error = ${error} WHERE id = ${id}`);
-}
-
 /** The phone to tell about a report: its citizen's, else the one given with it; none once erased. */
 export async function reporterPhone(db: Queryable, reportId: number): Promise<string | null> {
   const [row] = await db.query<{ phone: string | null }>(sql`

@@ -4,12 +4,10 @@
  * and by web push to their browsers' subscriptions (push.ts), and to the
  * supervisors of its area by e-mail when it is overdue or needs a decision.
  * Rows are written in the transaction of the change (an outbox) and delivered
- * by a worker with retries; targets name who, and the address is looked up
- * at delivery, so no phone number waits in the outbox.
- *
- * The alerts module's outbox (src/notifications) is built around alerts (its
- * messages carry an alert and a rule); this is the same pattern for reports,
- * reusing its RoleDirectory to find supervisors.
+ * by a worker with retries (a LeasedQueue of core, as the alerts' outbox);
+ * targets name who, and the address is looked up at delivery, so no phone
+ * number waits in the outbox. Supervisors are found with the alerts module's
+ * RoleDirectory.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { PushMessage } from '@cityops/contracts';
@@ -17,6 +15,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db, Queryable } from '../core/db/db.js';
 import type { Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
+import { LeasedQueue } from '../core/leased-queue.js';
 import type { RoleDirectory } from '../notifications/index.js';
 import type { SmsSender } from './sms.js';
 import * as repo from './notify.repo.js';
@@ -35,9 +34,6 @@ export interface ReportMessage {
   textEn: string;
 }
 
-const MAX_ATTEMPTS = 6;
-const LEASE_MS = 60_000;
-
 export interface NotifierDeps {
   db: Db;
   clock: Clock;
@@ -51,11 +47,21 @@ export interface NotifierDeps {
 
 export class ReportNotifier {
   private readonly mail: Transporter | null;
-  private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<number> | undefined;
+  private readonly queue: LeasedQueue<repo.NotificationRow>;
 
   constructor(private readonly deps: NotifierDeps) {
     this.mail = deps.smtp ? nodemailer.createTransport(deps.smtp.url) : null;
+    this.queue = new LeasedQueue<repo.NotificationRow>({
+      db: deps.db,
+      clock: deps.clock,
+      log: deps.log,
+      table: 'report_notifications',
+      returning: 'id, report_id, channel, target, event, payload, attempts',
+      deliver: (row) => this.send(row),
+      maxAttempts: 6,
+      backoffMs: 2000,
+      what: 'report notification',
+    });
   }
 
   /**
@@ -113,60 +119,17 @@ export class ReportNotifier {
   }
 
   start(intervalMs = 5000): void {
-    this.timer = setInterval(() => void this.run(), intervalMs);
-    this.timer.unref();
+    this.queue.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.draining?.catch(() => undefined);
+    await this.queue.stop();
     this.mail?.close();
-  }
-
-  private async run(): Promise<void> {
-    await this.drainOnce().catch((err: unknown) =>
-      this.deps.log.error({ err }, 'report notifications failed'),
-    );
   }
 
   /** Delivers every due notification; answers how many were tried. */
   drainOnce(): Promise<number> {
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    return this.draining;
-  }
-
-  private async drain(): Promise<number> {
-    let tried = 0;
-    for (;;) {
-      const now = this.deps.clock.now();
-      const rows = await repo.claimDue(this.deps.db, now, new Date(now.getTime() + LEASE_MS), 50);
-      for (const row of rows) await this.deliver(row);
-      tried += rows.length;
-      if (rows.length < 50) return tried;
-    }
-  }
-
-  private async deliver(row: repo.NotificationRow): Promise<void> {
-    const { db, clock } = this.deps;
-    try {
-      const skipped = await this.send(row);
-      await repo.finish(
-        db,
-        row.id,
-        skipped ? 'skipped' : 'delivered',
-        skipped ?? null,
-        clock.now(),
-      );
-    } catch (err) {
-      const error = String((err as Error).message ?? err).slice(0, 500);
-      if (row.attempts >= MAX_ATTEMPTS) {
-        await repo.finish(db, row.id, 'dead', error, clock.now());
-        this.deps.log.warn({ notification: row.id, error }, 'report notification dead-lettered');
-      } else {
-        const backoff = Math.min(15 * 60_000, 2000 * 2 ** (row.attempts - 1));
-        await repo.retryLater(db, row.id, new Date(clock.now().getTime() + backoff), error);
-      }
-    }
+    return this.queue.drainOnce();
   }
 
   /** Sends one notification; answers why it was skipped, if it was. */
