@@ -180,35 +180,36 @@ it(
         { lang: 'vi', p256dh: sub.json().keys.p256dh, auth: sub.auth },
       ]);
 
-      // The operator verifies the report: the server pushes it, encrypted for this browser.
+      // A status change the operator makes: pushed, encrypted for this browser, to the push
+      // service; decrypted, handed to the service worker as the browser hands a delivery.
       const operator = await callerAs(env.cityops, OPERATOR.email);
-      let from = service.received.length;
-      await act(operator, id!, 'verify');
-      await env.cityops.reports.notifier.drainOnce();
-      const [verified] = delivered(sub, from);
-      expect(verified).toBeDefined();
-      const message = JSON.parse(verified!) as PushMessage;
-      expect(message).toMatchObject({ reportId: id, event: 'report.verify', lang: 'vi' });
-
-      // Delivered to the service worker: a notification in Vietnamese, and the open app refreshes.
       const cdp = await context.newCDPSession(page);
       const registrationId = await citizenRegistration(cdp);
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: env.base,
-        registrationId,
-        data: verified!,
-      });
-      await expect
-        .poll(() => shown(page), { timeout: 10_000 })
-        .toEqual([
-          {
-            title: `Phản ánh #${id}`,
-            body: message.textVi,
-            lang: 'vi',
-            tag: `report-${id}`,
-            data: { url: `/citizen/reports/${id}` },
-          },
-        ]);
+      const change = async (action: string, body: Record<string, unknown> = {}) => {
+        const from = service.received.length;
+        await act(operator, id!, action, body);
+        await env.cityops.reports.notifier.drainOnce();
+        const [data] = delivered(sub, from);
+        expect(data, `the push of ${action}`).toBeDefined();
+        await cdp.send('ServiceWorker.deliverPushMessage', {
+          origin: env.base,
+          registrationId,
+          data: data!,
+        });
+        return JSON.parse(data!) as PushMessage;
+      };
+      /** One notification of the report, as the service worker words it. */
+      const expectShown = (title: string, body: string, lang: 'vi' | 'en') =>
+        expect
+          .poll(() => shown(page), { timeout: 10_000 })
+          .toEqual([
+            { title, body, lang, tag: `report-${id}`, data: { url: `/citizen/reports/${id}` } },
+          ]);
+
+      // Verified: a notification in Vietnamese, and the open app refreshes its list.
+      const message = await change('verify');
+      expect(message).toMatchObject({ reportId: id, event: 'report.verify', lang: 'vi' });
+      await expectShown(`Phản ánh #${id}`, message.textVi, 'vi');
       await expect
         .poll(() => page.evaluate(() => (globalThis as unknown as InPage).__swMessages))
         .toContainEqual({ type: 'cityops:push', reportId: id });
@@ -221,32 +222,13 @@ it(
         .toContain('status-verified');
       await screenshot(page, 'citizen-push-01-verified');
 
-      // In English: the subscription is registered again in English; the next change comes so.
+      // In English: the subscription is registered again in English; the next change comes so,
+      // replacing the report's notification (one tag a report).
       await page.getByTestId('language-switch').click();
       await expect.poll(async () => (await stored())[0]?.lang).toBe('en');
-      from = service.received.length;
-      await act(operator, id!, 'assign', { agency: WARD_AGENCY.code });
-      await env.cityops.reports.notifier.drainOnce();
-      const [assigned] = delivered(sub, from);
-      const inEnglish = JSON.parse(assigned!) as PushMessage;
+      const inEnglish = await change('assign', { agency: WARD_AGENCY.code });
       expect(inEnglish).toMatchObject({ reportId: id, event: 'report.assign', lang: 'en' });
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: env.base,
-        registrationId,
-        data: assigned!,
-      });
-      // The same report's notification is replaced (one tag a report), now in English.
-      await expect
-        .poll(() => shown(page), { timeout: 10_000 })
-        .toEqual([
-          {
-            title: `Report #${id}`,
-            body: inEnglish.textEn,
-            lang: 'en',
-            tag: `report-${id}`,
-            data: { url: `/citizen/reports/${id}` },
-          },
-        ]);
+      await expectShown(`Report #${id}`, inEnglish.textEn, 'en');
       expect(inEnglish.textEn).toMatch(/ was assigned to /);
 
       // Turning notifications off removes the subscription from the server.
