@@ -5,18 +5,9 @@
  */
 import { expect } from 'vitest';
 import type { Alert, AlertDetail, AlertRule } from '@cityops/contracts';
-import type { Clock } from '../../src/core/clock.js';
 import type { Caller } from '../support/app.js';
 
-export class FakeClock implements Clock {
-  constructor(public ms = Date.now()) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+export { FakeClock } from '../support/clock.js';
 
 /** Retries an assertion until it passes or the time is up. */
 export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {

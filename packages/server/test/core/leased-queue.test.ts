@@ -15,7 +15,7 @@ import {
   type DeliveryOutcome,
   type LeasedRow,
 } from '../../src/core/leased-queue.js';
-import { FakeClock } from '../alerts/harness.js';
+import { FakeClock } from '../support/clock.js';
 
 interface Row extends LeasedRow {
   payload: string;

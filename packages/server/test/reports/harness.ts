@@ -10,21 +10,15 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { CitizenReport, ReportDetail } from '@cityops/contracts';
-import type { Clock } from '../../src/core/clock.js';
+import { FakeClock as MovableClock } from '../support/clock.js';
 import { useTestCityOps, type Caller, type TestCityOps } from '../support/app.js';
 import type { CityOpsOptions } from '../../src/main.js';
 import type { DbKind } from '../support/db.js';
 
-export class FakeClock implements Clock {
-  constructor(public ms = Date.parse('2026-03-02T02:00:00Z')) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  set(iso: string): void {
-    this.ms = Date.parse(iso);
-  }
-  advance(ms: number): void {
-    this.ms += ms;
+/** The report tests' clock: from Monday 2 March 2026, 9:00 in Hà Nội, unless given. */
+export class FakeClock extends MovableClock {
+  constructor(ms = Date.parse('2026-03-02T02:00:00Z')) {
+    super(ms);
   }
 }
 
