@@ -6,7 +6,8 @@
  * service; delivered to the app's service worker, it is shown as a
  * notification in the language the citizen chose, and the open app refreshes
  * its list of reports. Switching the app to English registers the
- * subscription again in English, and the next change arrives in English.
+ * subscription again in English, and the next change arrives in English;
+ * tapping the notification opens the report in the app.
  *
  * A push service cannot be reached here (headless Chromium subscribes only
  * through its vendor's), so two parts stand in for it, and only those:
@@ -49,6 +50,13 @@ interface InPage {
   };
   localStorage: { getItem(key: string): string | null };
   __swMessages: unknown[];
+}
+
+/** What the function run in the service worker uses of its scope. */
+interface SwScope {
+  registration: { getNotifications(): Promise<unknown[]> };
+  NotificationEvent: new (type: string, init: { notification: unknown }) => unknown;
+  dispatchEvent(event: unknown): boolean;
 }
 
 let env: ReportsEnv;
@@ -141,7 +149,7 @@ function delivered(sub: PushBrowser, from: number): string[] {
 }
 
 it(
-  'shows a pushed status change in the citizen’s language and refreshes the open app',
+  'shows a pushed status change in the citizen’s language, refreshes the open app, opens the report when tapped',
   { timeout: 120_000 },
   async () => {
     const sub = pushBrowser(service, 'phone');
@@ -231,7 +239,21 @@ it(
       await expectShown(`Report #${id}`, inEnglish.textEn, 'en');
       expect(inEnglish.textEn).toMatch(/ was assigned to /);
 
+      // Tapping it (the click the browser would dispatch to the service worker) opens the
+      // report in the open app.
+      await page.getByTestId('tab-home').click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/citizen/');
+      const [worker] = context.serviceWorkers();
+      await worker!.evaluate(async () => {
+        const sw = globalThis as unknown as SwScope;
+        const [notification] = await sw.registration.getNotifications();
+        sw.dispatchEvent(new sw.NotificationEvent('notificationclick', { notification }));
+      });
+      await expect.poll(() => new URL(page.url()).pathname).toBe(`/citizen/reports/${id}`);
+      await expect.poll(() => shown(page)).toEqual([]);
+
       // Turning notifications off removes the subscription from the server.
+      await page.getByTestId('tab-mine').click();
       await page.getByTestId('notify-toggle').click();
       await expect.poll(() => control.getAttribute('data-state')).toBe('off');
       await expect.poll(async () => (await stored()).length).toBe(0);
