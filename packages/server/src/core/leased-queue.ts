@@ -7,6 +7,9 @@
  * transaction open while a mail server, SMS gateway or push service answers.
  * A failure is retried with exponential backoff; a permanent failure, or the
  * last allowed attempt, leaves the row dead: kept, with its last error.
+ * Delivery is at least once: a worker slower than its lease may see another
+ * take the row again. The attempt a worker claimed is its ticket: the outcome
+ * of an attempt that is no longer the row's last is not written.
  *
  * The table's columns: id uuid, status ('pending', 'delivered', 'skipped',
  * 'dead'), attempts, next_attempt_at, last_error, finished_at. The alerts'
@@ -147,25 +150,25 @@ export class LeasedQueue<R extends LeasedRow> {
   }
 
   private async finish(
-    id: string,
+    row: R,
     status: 'delivered' | 'skipped' | 'dead',
     error: string | null,
   ): Promise<void> {
     await this.o.db.query(sql`
       UPDATE ${this.table}
       SET status = ${status}, last_error = ${error}, finished_at = ${this.o.clock.now()}
-      WHERE id = ${id}`);
+      WHERE id = ${row.id} AND attempts = ${row.attempts}`);
   }
 
   private async deliver(row: R): Promise<void> {
     try {
       const skipped = await this.o.deliver(row);
-      await this.finish(row.id, skipped ? 'skipped' : 'delivered', skipped ?? null);
+      await this.finish(row, skipped ? 'skipped' : 'delivered', skipped ?? null);
       this.o.outcome?.(row, skipped ? 'skipped' : 'delivered');
     } catch (err) {
       const error = describeError(err);
       if (err instanceof PermanentFailure || row.attempts >= this.o.maxAttempts) {
-        await this.finish(row.id, 'dead', error);
+        await this.finish(row, 'dead', error);
         this.o.outcome?.(row, 'dead');
         this.o.log.warn(
           { delivery: row.id, channel: row.channel, attempts: row.attempts, error },
@@ -177,7 +180,7 @@ export class LeasedQueue<R extends LeasedRow> {
       await this.o.db.query(sql`
         UPDATE ${this.table}
         SET next_attempt_at = ${new Date(this.o.clock.now().getTime() + wait)}, last_error = ${error}
-        WHERE id = ${row.id} AND status = 'pending'`);
+        WHERE id = ${row.id} AND attempts = ${row.attempts} AND status = 'pending'`);
       this.o.outcome?.(row, 'retry');
       if (this.started) setTimeout(() => void this.run(), wait).unref();
     }

@@ -1,8 +1,8 @@
 /**
  * The leased queue under the alerts' and the reports' outboxes, on a table of
  * its own: four workers draining one table at the same time deliver each row
- * once; a worker that died holding a row loses it when its lease ends; a
- * failure is retried after the backoff and dead after the last attempt, a
+ * once; a worker that died holding a row loses it when its lease ends, and
+ * its late outcome is not written over the next attempt's; a failure is retried after the backoff and dead after the last attempt, a
  * permanent failure at once; a skip is kept with its reason.
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -93,13 +93,15 @@ describeEachDb('core: the leased queue', (kind) => {
     );
   });
 
-  it('takes a row back from a worker that died holding it, once its lease is over', async () => {
+  it('takes a row back from a worker stuck with it once its lease is over; its late outcome is dropped', async () => {
     await add(['held']);
     // A worker claims the row and never finishes it (its process died).
-    let release!: () => void;
-    const stuck = queue(() => new Promise((r) => (release = () => r(undefined))));
+    let fail!: () => void;
+    const stuck = queue(
+      () => new Promise((_, reject) => (fail = () => reject(new PermanentFailure('too late')))),
+    );
     const dying = stuck.drainOnce();
-    await expect.poll(() => release).toBeTypeOf('function');
+    await expect.poll(() => fail).toBeTypeOf('function');
     const other: string[] = [];
     const second = queue((row) => {
       other.push(row.payload);
@@ -109,9 +111,11 @@ describeEachDb('core: the leased queue', (kind) => {
     clock.advance(60_001);
     expect(await second.drainOnce()).toBe(1);
     expect(other).toEqual(['held']);
-    expect(await rows()).toMatchObject([{ status: 'delivered', attempts: 2 }]);
-    release();
+    expect(await rows()).toMatchObject([{ status: 'delivered', attempts: 2, last_error: null }]);
+    // The first worker's late outcome (a failure) is not written over the second's.
+    fail();
     await dying;
+    expect(await rows()).toMatchObject([{ status: 'delivered', attempts: 2, last_error: null }]);
   });
 
   it('retries after the backoff, dead after the last attempt; a permanent failure at once', async () => {
