@@ -4,11 +4,10 @@
  * records what it is sent, and small callers of the report APIs.
  */
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { CitizenReport, ReportDetail } from '@cityops/contracts';
 import { FakeClock as MovableClock } from '../support/clock.js';
 import { useTestCityOps, type Caller, type TestCityOps } from '../support/app.js';
@@ -144,9 +143,9 @@ export class SmsGateway {
   }
 }
 
-/** A fresh data folder for uploaded files. */
+/** A fresh data folder (uploaded files, keys), in the test run's folder: removed when the run ends. */
 export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'cityops-reports-'));
+  return fs.mkdtempSync(path.join(inject('testTmpDir'), 'reports-'));
 }
 
 /**

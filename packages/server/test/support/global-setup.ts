@@ -2,7 +2,8 @@
  * Once per test run: a PGlite template (migrated, admin units loaded) dumped to
  * a file that every test copies in ~2 s instead of initialising PostGIS (~10 s);
  * and, when CITYOPS_TEST_DATABASE_URL names a PostgreSQL server, a template
- * database there that every test clones.
+ * database there that every test clones; and a folder for the data folders
+ * the tests make, removed with them when the run ends.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -31,6 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await fs.writeFile(file, Buffer.from(await blob.arrayBuffer()));
   await db.close();
   project.provide('pgliteTemplate', file);
+  // Data folders the tests make go here, and go with it at the end of the run.
+  project.provide('testTmpDir', dir);
 
   const url = process.env.CITYOPS_TEST_DATABASE_URL;
   const template = postgresTemplateName();
@@ -65,5 +68,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: string;
+    testTmpDir: string;
   }
 }
