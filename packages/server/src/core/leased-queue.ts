@@ -56,7 +56,7 @@ export interface LeasedQueueOptions<R extends LeasedRow> {
 }
 
 /** The message of an error, with its cause's code (a refused connection), cut to 500 characters. */
-export function describeError(err: unknown): string {
+function describeError(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   const cause = e.cause?.code ?? e.cause?.message;
   return (cause ? `${e.message} (${cause})` : String(e.message ?? err)).slice(0, 500);
