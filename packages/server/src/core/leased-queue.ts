@@ -46,11 +46,11 @@ export interface LeasedQueueOptions<R extends LeasedRow> {
   maxAttempts: number;
   /** The first retry's delay; each further one doubles, up to `maxBackoffMs`. */
   backoffMs: number;
-  maxBackoffMs?: number;
+  maxBackoffMs?: number | undefined;
   /** How long a worker holds a row it is delivering. */
-  leaseMs?: number;
+  leaseMs?: number | undefined;
   /** Rows claimed at once (delivered together). */
-  batch?: number;
+  batch?: number | undefined;
   /** What the log calls a row ('notification', 'report notification'). */
   what: string;
 }

@@ -79,9 +79,9 @@ export class Outbox {
       outcome: (row, outcome) => outcomes.inc({ channel: row.channel, outcome }),
       maxAttempts: opts.maxAttempts ?? 8,
       backoffMs: opts.backoffMs ?? 1000,
-      ...(opts.maxBackoffMs !== undefined ? { maxBackoffMs: opts.maxBackoffMs } : {}),
-      ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
-      batch: opts.batch ?? 20,
+      maxBackoffMs: opts.maxBackoffMs,
+      leaseMs: opts.leaseMs,
+      batch: opts.batch,
       what: 'notification',
     });
   }

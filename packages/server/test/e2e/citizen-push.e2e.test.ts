@@ -31,6 +31,7 @@ import {
   fileReport,
   OPERATOR,
   phone,
+  serviceWorkerReady,
   startReportsEnv,
   WARD_AGENCY,
   type ReportsEnv,
@@ -40,7 +41,6 @@ import {
 interface InPage {
   navigator: {
     serviceWorker: {
-      controller: unknown;
       ready: Promise<{
         getNotifications(): Promise<
           Array<{ title: string; body: string; lang: string; tag: string; data: unknown }>
@@ -103,26 +103,14 @@ function pushManagerStandIn(sub: ReturnType<PushBrowser['json']>): string {
   })();`;
 }
 
-/** Waits until the service worker controls the page (it claims it once active). */
-async function serviceWorkerReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => !!(globalThis as unknown as InPage).navigator.serviceWorker.controller,
-    undefined,
-    {
-      timeout: 15_000,
-    },
-  );
-}
-
 /** The service worker registration of the citizen app, as the DevTools protocol names it. */
 async function citizenRegistration(cdp: CDPSession): Promise<string> {
   const seen: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> = [];
   cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => seen.push(...e.registrations));
   await cdp.send('ServiceWorker.enable');
-  await expect
-    .poll(() => seen.some((r) => r.scopeURL === `${env.base}/citizen/` && !r.isDeleted))
-    .toBe(true);
-  return seen.find((r) => r.scopeURL === `${env.base}/citizen/` && !r.isDeleted)!.registrationId;
+  const citizen = () => seen.find((r) => r.scopeURL === `${env.base}/citizen/` && !r.isDeleted);
+  await expect.poll(citizen).toBeDefined();
+  return citizen()!.registrationId;
 }
 
 /** The notifications the app's service worker shows now. */

@@ -13,7 +13,7 @@
  * checked as shown here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { sql } from '../../src/core/db/sql.js';
 import { screenshot, type WatchedPage } from './browser.js';
 import {
@@ -21,6 +21,7 @@ import {
   expectNoConsoleErrors,
   fileReport,
   makeJpeg,
+  serviceWorkerReady,
   startReportsEnv,
   type ReportsEnv,
 } from './reports-harness.js';
@@ -46,17 +47,6 @@ async function publicHas(description: string): Promise<boolean> {
   const res = await fetch(`${env.base}/api/v1/citizen/public/reports?limit=50`);
   const body = (await res.json()) as { items: Array<{ description: string | null }> };
   return body.items.some((r) => r.description === description);
-}
-
-/** Waits until the service worker controls the page (it claims it once active). */
-async function serviceWorkerReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      !!(globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } })
-        .navigator.serviceWorker.controller,
-    undefined,
-    { timeout: 15_000 },
-  );
 }
 
 describe('citizen app', () => {

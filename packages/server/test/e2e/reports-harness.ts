@@ -116,6 +116,17 @@ export async function citizenPage(
   return { context, ...(await watchedPage(context)) };
 }
 
+/** Waits until the service worker controls the page (it claims it once active). */
+export async function serviceWorkerReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      !!(globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } })
+        .navigator.serviceWorker.controller,
+    undefined,
+    { timeout: 15_000 },
+  );
+}
+
 /** A small JPEG, drawn by the browser's canvas. */
 export async function makeJpeg(page: Page, label: string): Promise<Buffer> {
   // Runs in the browser: the test's own types have no DOM, hence the small interface.
